@@ -1,0 +1,42 @@
+# thermogate — the two set-up commands are `make run` and `make test`; everything else is help.
+SWIFT ?= swift
+APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN := .build/debug/thermogate
+
+.PHONY: run test bench build deps format lint clean
+
+## Install the Debian packages the build needs, only those missing.
+deps:
+	@missing=""; for package in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+## The gateway's main job on its embedded default: classify the bundled example stream.
+run: build
+	$(BIN) classify examples/samples.csv
+
+## Every test suite: unit, property-based, configuration, CLI end-to-end, C library link checks.
+test: deps
+	$(SWIFT) test
+
+## Core throughput and allocations per sample, beside a plain reference loop (release build).
+bench: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --scale --no-progress
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
+
+clean:
+	rm -rf .build Benchmarks/.build

@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+  name: "thermogate",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "thermogate", targets: ["thermogate"]),
+    .library(name: "ThermoCore", targets: ["ThermoCore"]),
+    .library(name: "ThermoGateway", targets: ["ThermoGateway"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+  ],
+  targets: [
+    // C libraries, wrapped once. Their Swift owners (transports, hot-plug monitor) live in the
+    // driver layer; until it lands only the link check in SystemLibraryTests uses them.
+    .systemLibrary(
+      name: "CLibUSB",
+      pkgConfig: "libusb-1.0",
+      providers: [.apt(["libusb-1.0-0-dev"])]
+    ),
+    .systemLibrary(
+      name: "CUdev",
+      pkgConfig: "libudev",
+      providers: [.apt(["libudev-dev"])]
+    ),
+    // The pure screening core: Swift standard library only, no clock, no I/O.
+    .target(name: "ThermoCore", swiftSettings: strictSwift6),
+    // Edge code: input formats, configuration, cohort files.
+    .target(
+      name: "ThermoGateway",
+      dependencies: ["ThermoCore", .product(name: "Yams", package: "Yams")],
+      swiftSettings: strictSwift6
+    ),
+    .executableTarget(
+      name: "thermogate",
+      dependencies: [
+        "ThermoCore", "ThermoGateway",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "ThermoCoreTests",
+      dependencies: [
+        "ThermoCore", .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "ThermoGatewayTests",
+      dependencies: ["ThermoGateway", "ThermoCore"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "thermogateTests",
+      dependencies: ["thermogate"],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "SystemLibraryTests",
+      dependencies: ["CLibUSB", "CUdev"],
+      swiftSettings: strictSwift6
+    ),
+  ]
+)

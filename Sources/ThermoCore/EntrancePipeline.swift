@@ -1,0 +1,182 @@
+/// One entrance's screening core: detector → calibration → body model → classifier → re-check
+/// book and baseline. A value type with no I/O and no clock; every instant comes with the input.
+public struct EntrancePipeline: Sendable {
+  public let configuration: EntranceConfiguration
+  public private(set) var detector: ScreeningDetector
+  public private(set) var baseline = AdaptiveBaseline()
+  private var recheckBook: RecheckBook
+  private var pendingPerson: String?
+  private var deviceConnectedAt: Seconds?
+  private var lastSubjectTime: Seconds?
+  /// Decisions completed by the last `ingest` and not yet taken; capacity reserved up front.
+  private var pending: [Decision]
+
+  public init(configuration: EntranceConfiguration = EntranceConfiguration()) {
+    self.configuration = configuration
+    detector = ScreeningDetector(configuration: configuration.detector)
+    recheckBook = RecheckBook(window: configuration.recheckWindow)
+    pending = []
+    pending.reserveCapacity(4)
+  }
+
+  public var openRechecks: Int { recheckBook.openCount }
+
+  /// Starts (or restarts) the device's warm-up, e.g. when it is plugged in. Without a call the
+  /// first sample's time counts as the connection time.
+  public mutating func deviceConnected(at time: Seconds) {
+    deviceConnectedAt = time
+    detector.reset()
+  }
+
+  /// The person ID (from the badge reader) of the next subject screened here.
+  public mutating func announcePerson(_ person: String?) {
+    pendingPerson = person
+  }
+
+  public func isWarmingUp(at time: Seconds) -> Bool {
+    guard let connected = deviceConnectedAt else { return configuration.warmUp > 0 }
+    return time - connected < configuration.warmUp
+  }
+
+  /// The alarm level in force now, and where it came from.
+  public func alarmLevel() -> (thresholdC: Celsius, source: ThresholdSource, baselineC: Celsius?) {
+    guard case .adaptive(let offsetC, _) = configuration.threshold.mode, let baselineC = baseline.baselineC
+    else { return (configuration.threshold.fixedThresholdC, .fixed, baseline.baselineC) }
+    return (baselineC + offsetC, .baseline, baselineC)
+  }
+
+  /// Feeds one raw sample. Returns true when it completed decisions; take them with
+  /// `nextDecision()`. Most samples complete nothing, so the hot path returns a single flag
+  /// rather than carrying decision values back and forth.
+  public mutating func ingest(_ sample: Sample) -> Bool {
+    if deviceConnectedAt == nil, sample.time.isFinite { deviceConnectedAt = sample.time }
+    guard detector.ingest(sample) else { return false }
+    decideDetectorEvents()
+    return true
+  }
+
+  // Kept out of line so that the per-sample path stays a few comparisons with a small frame.
+  @inline(never)
+  private mutating func decideDetectorEvents() {
+    while let event = detector.nextEvent() { pending.append(decide(event)) }
+  }
+
+  /// The next decision completed by `ingest`, oldest first.
+  public mutating func nextDecision() -> Decision? {
+    pending.isEmpty ? nil : pending.removeFirst()
+  }
+
+  /// Ends a pass whose samples stopped arriving (call on a timer when the stream may stall).
+  public mutating func endPassIfStalled(asOf time: Seconds) -> Decision? {
+    detector.endPassIfStalled(asOf: time).map { decide($0) }
+  }
+
+  /// Classifies a screening formed elsewhere (one row of a screenings file).
+  public mutating func classify(_ screening: Screening, person: String?) -> Decision {
+    judge(screening, person: person)
+  }
+
+  /// One re-check whose window has closed by `time`; call until nil.
+  public mutating func nextExpiredRecheck(asOf time: Seconds) -> RecheckExpiry? {
+    recheckBook.nextExpired(asOf: time)
+  }
+
+  private mutating func decide(_ event: DetectorEvent) -> Decision {
+    switch event {
+    case .screening(let screening):
+      let person = pendingPerson
+      pendingPerson = nil
+      return judge(screening, person: person)
+    case .sensorFault(let screening):
+      return judge(screening, person: nil)
+    case .unstablePass(let time, let sampleCount):
+      let person = pendingPerson
+      pendingPerson = nil
+      var decision = makeDecision(
+        time: time, .retry, .unstableReading, person: person, raw: nil, ambient: nil)
+      decision.sampleCount = sampleCount
+      return decision
+    }
+  }
+
+  private mutating func judge(_ screening: Screening, person: String?) -> Decision {
+    let raw = screening.rawObjectC
+    let ambient = screening.ambientC
+    let time = screening.time
+    func decision(_ screeningClass: ScreeningClass, _ reason: DecisionReason) -> Decision {
+      var decision = makeDecision(
+        time: time, screeningClass, reason, person: person, raw: raw, ambient: ambient)
+      decision.sampleCount = screening.sampleCount
+      return decision
+    }
+    if let fault = screening.sensorFault {
+      return decision(.fault, fault == .errorFlag ? .sensorErrorFlag : .stuckReading)
+    }
+    guard raw.isFinite, ambient.isFinite else { return decision(.fault, .sensorErrorFlag) }
+    let limits = configuration.plausibility
+    if raw - ambient < configuration.detector.presenceMarginC {
+      return decision(.noSubject, .belowPresenceMargin)
+    }
+    if case .adaptive(_, let idleReset) = configuration.threshold.mode, let last = lastSubjectTime,
+      time - last > idleReset
+    {
+      baseline.reset()
+    }
+    lastSubjectTime = time
+    if isWarmingUp(at: time) { return decision(.retry, .warmingUp) }
+    if !limits.rawRangeC.contains(raw) { return decision(.fault, .rawOutOfRange) }
+    if !limits.ambientRangeC.contains(ambient) { return decision(.retry, .ambientOutOfRange) }
+    if configuration.calibration.corrected(raw) < limits.minimumSkinC {
+      return decision(.retry, .skinTooCold)
+    }
+
+    var result = decision(.normal, .belowThreshold)
+    let bodyC = result.bodyC ?? .nan
+    if bodyC >= result.thresholdC {
+      result.screeningClass = .elevated
+      result.reason = .atOrAboveThreshold
+    } else if bodyC >= result.thresholdC - configuration.threshold.guardBandC {
+      result.screeningClass = .elevated
+      result.reason = .withinGuardBand
+    }
+
+    if result.screeningClass == .elevated {
+      if let link = recheckBook.resolve(person: person, at: time, as: .confirmed) {
+        result.screeningClass = .fever
+        result.reason = .confirmedByRecheck
+        result.recheck = link
+      } else {
+        result.recheck = recheckBook.open(person: person, at: time, bodyC: bodyC)
+      }
+    } else if let link = recheckBook.resolve(person: person, at: time, as: .cleared) {
+      result.reason = .recheckCleared
+      result.recheck = link
+    } else {
+      // Only plain normals feed the baseline: a cleared re-check was elevated a moment ago.
+      baseline.record(bodyC)
+    }
+    return result
+  }
+
+  private func makeDecision(
+    time: Seconds, _ screeningClass: ScreeningClass, _ reason: DecisionReason, person: String?,
+    raw: Celsius?, ambient: Celsius?
+  ) -> Decision {
+    let level = alarmLevel()
+    let finiteRaw = raw.flatMap { $0.isFinite ? $0 : nil }
+    let finiteAmbient = ambient.flatMap { $0.isFinite ? $0 : nil }
+    let skin = finiteRaw.map { configuration.calibration.corrected($0) }
+    var body: Celsius?
+    // A body estimate from a faulty reading or from an empty scene would only mislead.
+    if screeningClass != .fault, screeningClass != .noSubject, let skin, let finiteAmbient {
+      body = configuration.bodyModel.bodyEstimate(skinC: skin, ambientC: finiteAmbient)
+    }
+    return Decision(
+      time: time, screeningClass: screeningClass, reason: reason, person: person,
+      rawObjectC: finiteRaw, skinC: skin, ambientC: finiteAmbient, bodyC: body,
+      thresholdC: level.thresholdC, thresholdSource: level.source, baselineC: level.baselineC,
+      guardBandC: configuration.threshold.guardBandC,
+      calibrationID: configuration.calibration.id,
+      bodyModelVersion: configuration.bodyModel.version, recheck: nil, sampleCount: 0)
+  }
+}

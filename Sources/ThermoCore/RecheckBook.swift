@@ -1,0 +1,73 @@
+/// Open re-checks at one entrance. An elevated screening opens one; the same person's next
+/// judged screening inside the window resolves it. Without a person ID the entrance's next
+/// judged screening is taken to be the same person (they are being held at the gate).
+public struct RecheckBook: Sendable {
+  struct Entry: Sendable {
+    var id: Int
+    var person: String?
+    var openedAt: Seconds
+    var deadline: Seconds
+    var bodyC: Celsius
+  }
+
+  public let window: Seconds
+  public let capacity: Int
+  private var entries: [Entry]
+  private var evicted: [RecheckExpiry] = []
+  private var lastID = 0
+
+  public init(window: Seconds = 600, capacity: Int = 256) {
+    self.window = window
+    self.capacity = max(1, capacity)
+    entries = []
+    entries.reserveCapacity(self.capacity)
+  }
+
+  public var openCount: Int { entries.count }
+
+  /// Opens a re-check. When the book is full the entry closest to its deadline is closed early
+  /// and reported by the next `nextExpired`, never dropped silently.
+  mutating func open(person: String?, at time: Seconds, bodyC: Celsius) -> RecheckLink {
+    if entries.count == capacity, let oldest = indexOfEarliestDeadline(before: .infinity) {
+      evicted.append(Self.expiry(entries.remove(at: oldest)))
+    }
+    lastID += 1
+    let entry = Entry(id: lastID, person: person, openedAt: time, deadline: time + window, bodyC: bodyC)
+    entries.append(entry)
+    return RecheckLink(id: entry.id, role: .opened, openedAt: time, deadline: entry.deadline)
+  }
+
+  /// Takes the open re-check this screening resolves, if any: the person's own, else the
+  /// anonymous one. Entries whose window has closed are left for `nextExpired`.
+  mutating func resolve(person: String?, at time: Seconds, as role: RecheckLink.Role) -> RecheckLink? {
+    let index =
+      person.flatMap { person in
+        entries.firstIndex { $0.person == person && time <= $0.deadline }
+      } ?? entries.firstIndex { $0.person == nil && time <= $0.deadline }
+    guard let index else { return nil }
+    let entry = entries.remove(at: index)
+    return RecheckLink(id: entry.id, role: role, openedAt: entry.openedAt, deadline: entry.deadline)
+  }
+
+  /// Removes and returns one re-check whose window closed before `time`, earliest first.
+  mutating func nextExpired(asOf time: Seconds) -> RecheckExpiry? {
+    if !evicted.isEmpty { return evicted.removeFirst() }
+    guard let index = indexOfEarliestDeadline(before: time) else { return nil }
+    return Self.expiry(entries.remove(at: index))
+  }
+
+  private func indexOfEarliestDeadline(before time: Seconds) -> Int? {
+    var found: Int?
+    for index in entries.indices where entries[index].deadline < time {
+      if let current = found, entries[current].deadline <= entries[index].deadline { continue }
+      found = index
+    }
+    return found
+  }
+
+  private static func expiry(_ entry: Entry) -> RecheckExpiry {
+    RecheckExpiry(
+      id: entry.id, person: entry.person, openedAt: entry.openedAt, deadline: entry.deadline,
+      bodyC: entry.bodyC)
+  }
+}

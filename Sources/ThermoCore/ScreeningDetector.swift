@@ -1,0 +1,226 @@
+/// What a detector reports.
+public enum DetectorEvent: Sendable, Equatable {
+  /// A stable burst formed: one person's screening.
+  case screening(Screening)
+  /// A subject stood in front of the sensor and left without a stable reading.
+  case unstablePass(time: Seconds, sampleCount: Int)
+  /// The device itself failed (reported once per episode); `screening.sensorFault` says how.
+  case sensorFault(Screening)
+}
+
+/// Turns one entrance's stream of raw samples into one screening per subject pass.
+///
+/// States: idle (nobody there) → present (subject in view, burst forming) → screened (waiting for
+/// the subject to leave) → idle. Samples arriving out of order are dropped and counted; a long
+/// gap ends a pass; flagged, non-finite and stuck samples never enter a burst.
+public struct ScreeningDetector: Sendable {
+  public let configuration: DetectorConfiguration
+
+  private enum Phase: Sendable {
+    case idle
+    case present
+    case screened
+  }
+
+  private var phase = Phase.idle
+  private var run: StableRun
+  private var lastTime = -Double.infinity
+  private var lastAmbientC: Celsius = 0
+  private var validSamplesInPass = 0
+  private var samplesBelowDepartureMargin = 0
+  private var consecutiveErrorSamples = 0
+  private var errorEpisodeReported = false
+  private var repeatedObjectC = Double.nan
+  private var repeatCount = 0
+  private var repeatStart: Seconds = 0
+  private var stuckEpisodeReported = false
+  /// Events produced by the last `ingest` and not yet taken; capacity reserved up front.
+  private var pending: [DetectorEvent]
+  private var hasPendingEvents = false
+
+  /// Samples dropped because their time was earlier than one already seen.
+  public private(set) var outOfOrderSamples = 0
+
+  public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
+    self.configuration = configuration
+    run = StableRun(capacity: configuration.burstCapacity)
+    pending = []
+    pending.reserveCapacity(4)
+  }
+
+  public var isSubjectPresent: Bool { phase != .idle }
+
+  /// Feeds one sample. Returns true when it produced events; take them with `nextEvent()`.
+  /// A sample can close the previous pass (after a long gap) and produce an event of its own.
+  /// Most samples produce nothing, so the hot path hands back a single flag.
+  public mutating func ingest(_ sample: Sample) -> Bool {
+    let gap = sample.time - lastTime
+    guard sample.time.isFinite, gap >= 0 else {
+      outOfOrderSamples += 1
+      return false
+    }
+    if gap > configuration.maximumSampleGap { afterGap(until: sample.time) }
+    lastTime = sample.time
+    process(sample)
+    return hasPendingEvents
+  }
+
+  /// A pause breaks the burst; a long one (`departureGap` ≥ `maximumSampleGap`) ends the pass.
+  @inline(never)
+  private mutating func afterGap(until time: Seconds) {
+    if let ended = endPassIfStalled(asOf: time) { emit(ended) }
+    run.removeAll()
+  }
+
+  /// The next event produced by `ingest`, oldest first. Callers take every event (until nil)
+  /// after an `ingest` that returned true.
+  public mutating func nextEvent() -> DetectorEvent? {
+    guard !pending.isEmpty else {
+      hasPendingEvents = false
+      return nil
+    }
+    return pending.removeFirst()
+  }
+
+  // Out of line: events are rare, and the per-sample path should not pay for their size.
+  @inline(never)
+  private mutating func emit(_ event: DetectorEvent) {
+    pending.append(event)
+    hasPendingEvents = true
+  }
+
+  /// Ends the pass when no sample has arrived for longer than `departureGap`: a stream that
+  /// stalls must not leave a subject "present" for ever. The gateway calls this on a timer.
+  public mutating func endPassIfStalled(asOf time: Seconds) -> DetectorEvent? {
+    guard phase != .idle, time - lastTime > configuration.departureGap else { return nil }
+    return endPass(at: time)
+  }
+
+  // Inlined: this runs for every sample, and most samples leave after a few comparisons.
+  @inline(__always)
+  private mutating func process(_ sample: Sample) {
+    guard !sample.sensorError, sample.hasFiniteValues else {
+      repeatCount = 0
+      consecutiveErrorSamples += 1
+      if consecutiveErrorSamples >= configuration.errorSamplesForFault, !errorEpisodeReported {
+        errorEpisodeReported = true
+        run.removeAll()
+        if phase == .present { phase = .screened }
+        emit(faultEvent(.errorFlag, at: sample))
+      }
+      return
+    }
+    if consecutiveErrorSamples != 0 {
+      consecutiveErrorSamples = 0
+      errorEpisodeReported = false
+    }
+    lastAmbientC = sample.ambientC
+
+    if trackRepeats(sample) {
+      if !stuckEpisodeReported {
+        stuckEpisodeReported = true
+        run.removeAll()
+        if phase == .present { phase = .screened }
+        emit(faultEvent(.stuckReading, at: sample))
+      }
+      return
+    }
+
+    let excessC = sample.objectC - sample.ambientC
+    switch phase {
+    case .idle:
+      guard excessC >= configuration.presenceMarginC,
+        configuration.plausibleSkinRangeC.contains(sample.objectC)
+      else { return }
+      phase = .present
+      validSamplesInPass = 0
+      samplesBelowDepartureMargin = 0
+      run.removeAll()
+      extendBurst(with: sample)
+    case .present, .screened:
+      if excessC < configuration.departureMarginC {
+        samplesBelowDepartureMargin += 1
+        run.removeAll()
+        if samplesBelowDepartureMargin >= configuration.departureSamples {
+          if let ended = endPass(at: sample.time) { emit(ended) }
+        }
+        return
+      }
+      samplesBelowDepartureMargin = 0
+      guard phase == .present else { return }
+      guard configuration.plausibleSkinRangeC.contains(sample.objectC) else {
+        run.removeAll()
+        return
+      }
+      extendBurst(with: sample)
+    }
+  }
+
+  /// Forgets any subject in view, as after the device was unplugged.
+  public mutating func reset() {
+    phase = .idle
+    pending.removeAll(keepingCapacity: true)
+    hasPendingEvents = false
+    run.removeAll()
+    lastTime = -Double.infinity
+    consecutiveErrorSamples = 0
+    errorEpisodeReported = false
+    repeatCount = 0
+    stuckEpisodeReported = false
+  }
+
+  @inline(never)
+  private mutating func extendBurst(with sample: Sample) {
+    validSamplesInPass += 1
+    run.append(
+      time: sample.time, value: sample.objectC, window: configuration.burstWindow,
+      maximumSpread: configuration.maximumSpreadC)
+    guard run.count >= configuration.minimumBurstSamples else { return }
+    phase = .screened
+    let value: Celsius
+    switch configuration.burstValue {
+    case .median: value = run.median()
+    case .maximum: value = run.maximum
+    }
+    let screening = Screening(
+      time: sample.time, rawObjectC: value, ambientC: sample.ambientC, sampleCount: run.count,
+      spreadC: run.spread)
+    run.removeAll()
+    emit(.screening(screening))
+  }
+
+  private mutating func endPass(at time: Seconds) -> DetectorEvent? {
+    let wasForming = phase == .present
+    let samples = validSamplesInPass
+    phase = .idle
+    run.removeAll()
+    validSamplesInPass = 0
+    samplesBelowDepartureMargin = 0
+    guard wasForming, samples >= configuration.minimumBurstSamples else { return nil }
+    return .unstablePass(time: time, sampleCount: samples)
+  }
+
+  /// Returns true while the object reading has been frozen long enough to call the sensor stuck.
+  @inline(__always)
+  private mutating func trackRepeats(_ sample: Sample) -> Bool {
+    if sample.objectC == repeatedObjectC, repeatCount > 0 {
+      repeatCount += 1
+    } else {
+      repeatedObjectC = sample.objectC
+      repeatCount = 1
+      repeatStart = sample.time
+      stuckEpisodeReported = false
+    }
+    return repeatCount >= configuration.stuckSampleCount
+      && sample.time - repeatStart >= configuration.stuckMinimumDuration
+  }
+
+  private func faultEvent(_ fault: SensorFault, at sample: Sample) -> DetectorEvent {
+    let objectC = sample.objectC.isFinite ? sample.objectC : Double.nan
+    let ambientC = sample.ambientC.isFinite ? sample.ambientC : lastAmbientC
+    return .sensorFault(
+      Screening(
+        time: sample.time, rawObjectC: objectC, ambientC: ambientC, sampleCount: 0,
+        sensorFault: fault))
+  }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import ThermoCore
+import Yams
+
+/// The screening part of a gateway configuration: defaults for every entrance, per-entrance
+/// overrides and per-device calibrations. Loaded from YAML with every problem reported as
+/// `file:line:column: message`.
+public struct ScreeningSettings: Sendable, Equatable {
+  public var defaults: EntranceConfiguration
+  public var entrances: [String: EntranceConfiguration]
+  public var calibrations: [String: DeviceCalibration]
+
+  public init(
+    defaults: EntranceConfiguration = EntranceConfiguration(),
+    entrances: [String: EntranceConfiguration] = [:], calibrations: [String: DeviceCalibration] = [:]
+  ) {
+    self.defaults = defaults
+    self.entrances = entrances
+    self.calibrations = calibrations
+  }
+
+  /// The pipeline configuration for one entrance read by one device.
+  public func configuration(entrance: String, device: String?) -> EntranceConfiguration {
+    var configuration = entrances[entrance] ?? defaults
+    if let device, let calibration = calibrations[device] { configuration.calibration = calibration }
+    return configuration
+  }
+
+  public static func load(path: String) throws(ConfigProblems) -> ScreeningSettings {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ConfigProblems([
+        ConfigProblem(file: path, line: 1, column: 1, message: "cannot read the configuration file")
+      ])
+    }
+    return try parse(String(decoding: data, as: UTF8.self), file: path)
+  }
+
+  public static func parse(_ text: String, file: String) throws(ConfigProblems) -> ScreeningSettings {
+    guard let root = try YAMLReader.compose(text, file: file) else { return ScreeningSettings() }
+    var loader = Loader(reader: YAMLReader(file: file))
+    let settings = loader.settings(root)
+    if loader.reader.problems.isEmpty { return settings }
+    throw ConfigProblems(loader.reader.problems)
+  }
+
+  private struct Loader {
+    var reader: YAMLReader
+    static let screeningKeys = ["threshold", "detector", "recheck_window_s", "warm_up_s", "body_model"]
+
+    mutating func settings(_ root: Node) -> ScreeningSettings {
+      var settings = ScreeningSettings()
+      guard let top = reader.mapping(root, "the configuration", allowed: ["screening", "entrances", "devices"])
+      else { return settings }
+      if let screening = top["screening"] {
+        settings.defaults = entrance(screening, "screening", base: settings.defaults)
+      }
+      if let list = top["entrances"], let items = reader.sequence(list, "entrances") {
+        for (index, item) in items.enumerated() {
+          let path = "entrances[\(index)]"
+          guard let fields = reader.mapping(item, path, allowed: ["name"] + Self.screeningKeys) else { continue }
+          guard let nameNode = fields["name"] else {
+            reader.report(item, "\(path) needs a 'name'")
+            continue
+          }
+          guard let name = reader.string(nameNode, "\(path).name") else { continue }
+          if settings.entrances[name] != nil {
+            reader.report(nameNode, "entrance '\(name)' is defined twice")
+            continue
+          }
+          settings.entrances[name] = entrance(item, path, base: settings.defaults, skipping: ["name"])
+        }
+      }
+      if let devices = top["devices"], let items = reader.sequence(devices, "devices") {
+        for (index, item) in items.enumerated() {
+          let path = "devices[\(index)]"
+          guard let fields = reader.mapping(item, path, allowed: ["id", "calibration"]) else { continue }
+          guard let idNode = fields["id"], let id = reader.string(idNode, "\(path).id") else {
+            if fields["id"] == nil { reader.report(item, "\(path) needs an 'id'") }
+            continue
+          }
+          if settings.calibrations[id] != nil {
+            reader.report(idNode, "device '\(id)' is defined twice")
+            continue
+          }
+          if let node = fields["calibration"], let calibration = calibration(node, "\(path).calibration") {
+            settings.calibrations[id] = calibration
+          }
+        }
+      }
+      return settings
+    }
+
+    mutating func entrance(
+      _ node: Node, _ path: String, base: EntranceConfiguration, skipping: [String] = []
+    ) -> EntranceConfiguration {
+      var configuration = base
+      guard let fields = reader.mapping(node, path, allowed: skipping + Self.screeningKeys) else { return base }
+      if let value = fields["recheck_window_s"],
+        let seconds = reader.double(value, "\(path).recheck_window_s", in: 10...86_400)
+      {
+        configuration.recheckWindow = seconds
+      }
+      if let value = fields["warm_up_s"], let seconds = reader.double(value, "\(path).warm_up_s", in: 0...86_400) {
+        configuration.warmUp = seconds
+      }
+      if let value = fields["body_model"] {
+        if let model = bodyModel(value, "\(path).body_model") { configuration.bodyModel = model }
+      }
+      if let value = fields["detector"] {
+        configuration.detector = detector(value, "\(path).detector", base: configuration.detector)
+      }
+      if let value = fields["threshold"] {
+        configuration.threshold = threshold(value, "\(path).threshold", base: configuration.threshold)
+      }
+      return configuration
+    }
+
+    mutating func bodyModel(_ node: Node, _ path: String) -> BodyModel? {
+      if case .mapping = node { return BodyModelFile.read(node, path: path, reader: &reader) }
+      guard let name = reader.string(node, path) else { return nil }
+      if name == BodyModel.foreheadMaxV1.version { return .foreheadMaxV1 }
+      let directory = (reader.file as NSString).deletingLastPathComponent
+      let resolved = name.hasPrefix("/") ? name : (directory as NSString).appendingPathComponent(name)
+      do {
+        return try BodyModelFile.load(path: resolved)
+      } catch {
+        reader.report(
+          node, "\(path): cannot use '\(name)': \(error.problems.map(\.description).joined(separator: "; "))")
+        return nil
+      }
+    }
+
+    mutating func threshold(_ node: Node, _ path: String, base: ThresholdPolicy) -> ThresholdPolicy {
+      let keys = ["mode", "fixed_c", "guard_band_c", "baseline_offset_c", "baseline_idle_reset_s"]
+      guard let fields = reader.mapping(node, path, allowed: keys) else { return base }
+      var offset = 1.0
+      var idleReset: Seconds = 1800
+      if case .adaptive(let baseOffset, let baseIdle) = base.mode {
+        offset = baseOffset
+        idleReset = baseIdle
+      }
+      var adaptive = { if case .adaptive = base.mode { return true } else { return false } }()
+      if let value = fields["mode"], let mode = reader.string(value, "\(path).mode") {
+        switch mode {
+        case "fixed": adaptive = false
+        case "adaptive": adaptive = true
+        default: reader.report(value, "\(path).mode must be 'fixed' or 'adaptive', got '\(mode)'")
+        }
+      }
+      var fixed = base.fixedThresholdC
+      var guardBand = base.guardBandC
+      var failedField: Node?
+      if let value = fields["fixed_c"] {
+        failedField = value
+        if let number = reader.double(value, "\(path).fixed_c") { fixed = number }
+      }
+      if let value = fields["guard_band_c"], let number = reader.double(value, "\(path).guard_band_c") {
+        guardBand = number
+      }
+      if let value = fields["baseline_offset_c"], let number = reader.double(value, "\(path).baseline_offset_c") {
+        offset = number
+      }
+      if let value = fields["baseline_idle_reset_s"],
+        let number = reader.double(value, "\(path).baseline_idle_reset_s")
+      {
+        idleReset = number
+      }
+      do {
+        return try ThresholdPolicy(
+          mode: adaptive ? .adaptive(offsetC: offset, idleReset: idleReset) : .fixed,
+          fixedThresholdC: fixed, guardBandC: guardBand)
+      } catch {
+        let fieldKey =
+          [
+            "threshold_c": "fixed_c", "baseline_offset_c": "baseline_offset_c", "guard_band_c": "guard_band_c",
+            "baseline_idle_reset_s": "baseline_idle_reset_s",
+          ][error.field] ?? error.field
+        reader.report(fields[fieldKey] ?? failedField ?? node, "\(path).\(fieldKey) \(error.message)")
+        return base
+      }
+    }
+
+    mutating func detector(_ node: Node, _ path: String, base: DetectorConfiguration) -> DetectorConfiguration {
+      var configuration = base
+      let doubles: [(String, WritableKeyPath<DetectorConfiguration, Double>)] = [
+        ("presence_margin_c", \.presenceMarginC), ("departure_margin_c", \.departureMarginC),
+        ("burst_window_s", \.burstWindow), ("maximum_spread_c", \.maximumSpreadC),
+        ("maximum_sample_gap_s", \.maximumSampleGap), ("departure_gap_s", \.departureGap),
+        ("stuck_minimum_duration_s", \.stuckMinimumDuration),
+      ]
+      let integers: [(String, WritableKeyPath<DetectorConfiguration, Int>)] = [
+        ("minimum_burst_samples", \.minimumBurstSamples), ("departure_samples", \.departureSamples),
+        ("error_samples_for_fault", \.errorSamplesForFault), ("stuck_sample_count", \.stuckSampleCount),
+        ("burst_capacity", \.burstCapacity),
+      ]
+      let keys = doubles.map(\.0) + integers.map(\.0) + ["burst_value"]
+      guard let fields = reader.mapping(node, path, allowed: keys) else { return base }
+      for (key, keyPath) in doubles {
+        if let value = fields[key], let number = reader.double(value, "\(path).\(key)") {
+          configuration[keyPath: keyPath] = number
+        }
+      }
+      for (key, keyPath) in integers {
+        if let value = fields[key], let number = reader.integer(value, "\(path).\(key)", in: 1...100_000) {
+          configuration[keyPath: keyPath] = number
+        }
+      }
+      if let value = fields["burst_value"], let name = reader.string(value, "\(path).burst_value") {
+        if let rule = DetectorConfiguration.BurstValue(rawValue: name) {
+          configuration.burstValue = rule
+        } else {
+          reader.report(value, "\(path).burst_value must be 'median' or 'maximum', got '\(name)'")
+        }
+      }
+      do {
+        return try configuration.validated()
+      } catch {
+        reader.report(fields[error.field] ?? node, "\(path).\(error.field) \(error.message)")
+        return base
+      }
+    }
+
+    mutating func calibration(_ node: Node, _ path: String) -> DeviceCalibration? {
+      guard let fields = reader.mapping(node, path, allowed: ["id", "offset_c", "gain"]) else { return nil }
+      guard let idNode = fields["id"] else {
+        reader.report(node, "\(path) needs an 'id' (the calibration record it comes from)")
+        return nil
+      }
+      guard let id = reader.string(idNode, "\(path).id") else { return nil }
+      var calibration = DeviceCalibration(id: id)
+      if let value = fields["offset_c"], let number = reader.double(value, "\(path).offset_c", in: -1...1) {
+        calibration.offsetC = number
+      }
+      if let value = fields["gain"], let number = reader.double(value, "\(path).gain", in: 0.95...1.05) {
+        calibration.gain = number
+      }
+      return calibration
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import ThermoCore
+import ThermoGateway
+
+struct ClassifyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "classify",
+    abstract: "Classify thermometer samples or screenings from a CSV or JSON Lines file.",
+    discussion: """
+      Input: CSV with a header row, or JSON Lines, with fields entrance,time,object_c,ambient_c and \
+      optional person,device,sensor_error. time is seconds or ISO 8601. Output: one JSON object per \
+      decision (event "screening") or expired re-check (event "recheck_expired") on standard output.
+      Bad rows are reported on standard error with their line and field; the other rows are still \
+      processed and the exit status is 3.
+      """
+  )
+
+  @Argument(help: "Input file, or - for standard input.")
+  var file: String = "-"
+
+  @Option(help: "samples: run the detector over raw samples; screenings: each row is one screening.")
+  var mode: ClassifyRunner.Mode = .samples
+
+  @Option(help: "YAML configuration (thresholds, detector, body model, device calibrations).")
+  var config: String?
+
+  func run() throws {
+    var standardError = StandardError()
+    let settings: ScreeningSettings
+    do {
+      settings =
+        try config.map { path throws(ConfigProblems) in try ScreeningSettings.load(path: path) }
+        ?? ScreeningSettings()
+    } catch {
+      print(error.description, to: &standardError)
+      throw ExitCode(1)
+    }
+    let source = try LineSource(path: file)
+    var parser = ReadingParser(source: source.name)
+    var runner = ClassifyRunner(settings: settings, mode: mode)
+    var badRows = 0
+    var decisions = 0
+    source.forEach { line, number in
+      switch parser.parse(line: line, lineNumber: number) {
+      case .none: break
+      case .failure(let error)?:
+        badRows += 1
+        print("error: \(error)", to: &standardError)
+      case .success(let row)?:
+        for output in runner.process(row) {
+          decisions += 1
+          print(output)
+        }
+      }
+    }
+    for output in runner.finish() {
+      decisions += 1
+      print(output)
+    }
+    if runner.openRechecks > 0 {
+      print("note: \(runner.openRechecks) re-check(s) still open at the end of the input", to: &standardError)
+    }
+    if badRows > 0 {
+      print("\(badRows) bad row(s) in \(source.name); \(decisions) result(s) written", to: &standardError)
+      throw ExitCode(3)
+    }
+  }
+}
+
+extension ClassifyRunner.Mode: ExpressibleByArgument {}

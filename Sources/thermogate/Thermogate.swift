@@ -1,0 +1,21 @@
+import ArgumentParser
+
+@main
+struct Thermogate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "thermogate",
+    abstract: "Infrared fever-screening gateway for building entrances.",
+    discussion: """
+      Screens people at entrances with USB infrared thermometers: one decision per person \
+      (no_subject, fault, retry, normal, elevated → re-check, fever), with every number that made it.
+      """,
+    subcommands: [ClassifyCommand.self, BodyModelCommand.self]
+  )
+}
+
+/// Writes to standard error, for diagnostics that must not mix with JSON on standard output.
+struct StandardError: TextOutputStream {
+  mutating func write(_ string: String) {
+    FileHandleOutput.standardError(string)
+  }
+}

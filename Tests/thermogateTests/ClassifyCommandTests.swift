@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+
+/// Runs the built `thermogate` binary the way a technician would.
+final class ClassifyCommandTests: XCTestCase {
+  static var binary: URL {
+    // The test bundle sits in the build products directory beside the executable (on Linux the
+    // bundle URL is that directory itself).
+    let bundle = Bundle(for: ClassifyCommandTests.self).bundleURL
+    let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
+    return products.appendingPathComponent("thermogate")
+  }
+
+  static var packageRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  }
+
+  struct Run {
+    var status: Int32
+    var output: String
+    var errors: String
+  }
+
+  func run(_ arguments: [String], input: String? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = arguments
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    let inputPipe = Pipe()
+    process.standardInput = inputPipe
+    try process.run()
+    if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
+    try inputPipe.fileHandleForWriting.close()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+      status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+      errors: String(decoding: errorData, as: UTF8.self))
+  }
+
+  func decisions(_ output: String) throws -> [[String: Any]] {
+    try output.split(separator: "\n").map {
+      try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }
+  }
+
+  func testTheBundledExampleTellsItsStory() throws {
+    let example = Self.packageRoot.appendingPathComponent("examples/samples.csv").path
+    let result = try run(["classify", example])
+    XCTAssertEqual(result.status, 0, result.errors)
+    let rows = try decisions(result.output)
+    let classes = rows.map { "\($0["entrance"]!):\($0["person"] as? String ?? "-"):\($0["class"]!)" }
+    XCTAssertEqual(
+      classes,
+      [
+        "north:W-1001:normal", "south:W-2001:normal", "north:W-1002:normal", "south:W-2002:elevated",
+        "north:W-1003:elevated", "south:W-2003:normal", "north:W-1004:normal", "south:W-2002:normal",
+        "north:W-1003:fever", "south:W-2004:normal", "south:-:fault", "north:W-1006:retry", "north:-:normal",
+      ])
+    XCTAssertEqual(rows[7]["reason"] as? String, "recheck_cleared")
+    XCTAssertEqual(rows[10]["reason"] as? String, "sensor_error_flag")
+    XCTAssertEqual(rows[11]["reason"] as? String, "skin_too_cold")
+    for row in rows {
+      for key in ["entrance", "time", "raw_c", "ambient_c", "body_c", "class", "threshold_c", "reason"] {
+        XCTAssertTrue(row.keys.contains(key), "missing \(key) in \(row)")
+      }
+    }
+  }
+
+  func testBadRowsAreNamedTheRestProcessedAndTheExitStatusSaysSo() throws {
+    let input = """
+      entrance,time,object_c,ambient_c,person
+      gate,0.0,36.1,22,W-5
+      gate,0.1,36.1,2x,
+      gate,0.1,36.12,22,
+      gate,0.2,36.14,22,
+      """
+    let result = try run(["classify", "-"], input: input)
+    XCTAssertEqual(result.status, 3)
+    XCTAssertTrue(
+      result.errors.contains("<stdin>:3: field 'ambient_c': '2x' is not a temperature in °C"), result.errors)
+    let rows = try decisions(result.output)
+    XCTAssertEqual(rows.count, 1)
+    XCTAssertEqual(rows.first?["person"] as? String, "W-5")
+    XCTAssertEqual(rows.first?["line"] as? Int, 5)
+  }
+
+  func testScreeningsModeWithAConfiguration() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tg-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let config = directory.appendingPathComponent("gate.yaml")
+    try """
+    screening:
+      threshold: {fixed_c: 38.0, guard_band_c: 0.0}
+    devices:
+      - id: d1
+        calibration: {id: cal-1, offset_c: 0.5}
+    """.write(to: config, atomically: true, encoding: .utf8)
+    let input = #"{"entrance":"e","time":0,"object_c":36.0,"ambient_c":22,"device":"d1"}"#
+    let result = try run(["classify", "--mode", "screenings", "--config", config.path], input: input)
+    XCTAssertEqual(result.status, 0, result.errors)
+    let row = try XCTUnwrap(try decisions(result.output).first)
+    XCTAssertEqual(row["threshold_c"] as? Double, 38.0)
+    XCTAssertEqual(row["calibration_id"] as? String, "cal-1")
+    XCTAssertEqual(row["skin_c"] as? Double, 36.5)
+  }
+
+  func testAnInvalidConfigurationIsRefusedWithItsLocation() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tg-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let config = directory.appendingPathComponent("gate.yaml")
+    try "screening:\n  threshold: {fixed_c: 42}\n".write(to: config, atomically: true, encoding: .utf8)
+    let result = try run(["classify", "--config", config.path], input: "")
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(
+      result.errors.contains("gate.yaml:2:24: screening.threshold.fixed_c must be 34.0–39.0 °C"), result.errors)
+  }
+
+  func testBodyModelFitWritesAModelThatClassifyCanUse() throws {
+    let cohort = Self.packageRoot.appendingPathComponent("Tests/ThermoGatewayTests/Fixtures/flir-group1.csv").path
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tg-fit-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let model = directory.appendingPathComponent("model.yaml")
+    let fit = try run([
+      "body-model", "fit", "--cohort", cohort, "--json", "--write", model.path, "--model-version", "site-a-v1",
+    ])
+    XCTAssertEqual(fit.status, 0, fit.errors)
+    let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any])
+    let stats = try XCTUnwrap(summary["fit"] as? [String: Any])
+    XCTAssertEqual(stats["observations"] as? Int, 2139)
+    XCTAssertEqual(try XCTUnwrap(summary["skin_coefficient"] as? Double), 0.617062, accuracy: 1e-6)
+    let config = directory.appendingPathComponent("gate.yaml")
+    try "screening:\n  body_model: model.yaml\n".write(to: config, atomically: true, encoding: .utf8)
+    let input = #"{"entrance":"e","time":0,"object_c":35.3,"ambient_c":22}"#
+    let result = try run(["classify", "--mode", "screenings", "--config", config.path], input: input)
+    XCTAssertEqual(result.status, 0, result.errors)
+    let row = try XCTUnwrap(try decisions(result.output).first)
+    XCTAssertEqual(row["body_model"] as? String, "site-a-v1")
+  }
+}
