@@ -9,14 +9,12 @@ public struct EntrancePipeline: Sendable {
   private var deviceConnectedAt: Seconds?
   private var lastSubjectTime: Seconds?
   /// Decisions completed by the last `ingest` and not yet taken; capacity reserved up front.
-  private var pending: [Decision]
+  private var pending = PendingQueue<Decision>(capacity: 4)
 
   public init(configuration: EntranceConfiguration = EntranceConfiguration()) {
     self.configuration = configuration
     detector = ScreeningDetector(configuration: configuration.detector)
     recheckBook = RecheckBook(window: configuration.recheckWindow)
-    pending = []
-    pending.reserveCapacity(4)
   }
 
   public var openRechecks: Int { recheckBook.openCount }
@@ -40,8 +38,10 @@ public struct EntrancePipeline: Sendable {
 
   /// The alarm level in force now, and where it came from.
   public func alarmLevel() -> (thresholdC: Celsius, source: ThresholdSource, baselineC: Celsius?) {
-    guard case .adaptive(let offsetC, _) = configuration.threshold.mode, let baselineC = baseline.baselineC
-    else { return (configuration.threshold.fixedThresholdC, .fixed, baseline.baselineC) }
+    guard case .adaptive(let offsetC, _) = configuration.threshold.mode else {
+      return (configuration.threshold.fixedThresholdC, .fixed, nil)
+    }
+    guard let baselineC = baseline.baselineC else { return (configuration.threshold.fixedThresholdC, .fixed, nil) }
     return (baselineC + offsetC, .baseline, baselineC)
   }
 
@@ -63,7 +63,7 @@ public struct EntrancePipeline: Sendable {
 
   /// The next decision completed by `ingest`, oldest first.
   public mutating func nextDecision() -> Decision? {
-    pending.isEmpty ? nil : pending.removeFirst()
+    pending.next()
   }
 
   /// Ends a pass whose samples stopped arriving (call on a timer when the stream may stall).

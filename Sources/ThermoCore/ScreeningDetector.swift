@@ -35,7 +35,7 @@ public struct ScreeningDetector: Sendable {
   private var repeatStart: Seconds = 0
   private var stuckEpisodeReported = false
   /// Events produced by the last `ingest` and not yet taken; capacity reserved up front.
-  private var pending: [DetectorEvent]
+  private var pending = PendingQueue<DetectorEvent>(capacity: 4)
   private var hasPendingEvents = false
 
   /// Samples dropped because their time was earlier than one already seen.
@@ -44,8 +44,6 @@ public struct ScreeningDetector: Sendable {
   public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
     self.configuration = configuration
     run = StableRun(capacity: configuration.burstCapacity)
-    pending = []
-    pending.reserveCapacity(4)
   }
 
   public var isSubjectPresent: Bool { phase != .idle }
@@ -53,6 +51,7 @@ public struct ScreeningDetector: Sendable {
   /// Feeds one sample. Returns true when it produced events; take them with `nextEvent()`.
   /// A sample can close the previous pass (after a long gap) and produce an event of its own.
   /// Most samples produce nothing, so the hot path hands back a single flag.
+  @inline(__always)
   public mutating func ingest(_ sample: Sample) -> Bool {
     let gap = sample.time - lastTime
     guard sample.time.isFinite, gap >= 0 else {
@@ -75,11 +74,11 @@ public struct ScreeningDetector: Sendable {
   /// The next event produced by `ingest`, oldest first. Callers take every event (until nil)
   /// after an `ingest` that returned true.
   public mutating func nextEvent() -> DetectorEvent? {
-    guard !pending.isEmpty else {
+    guard let event = pending.next() else {
       hasPendingEvents = false
       return nil
     }
-    return pending.removeFirst()
+    return event
   }
 
   // Out of line: events are rare, and the per-sample path should not pay for their size.
@@ -159,7 +158,7 @@ public struct ScreeningDetector: Sendable {
   /// Forgets any subject in view, as after the device was unplugged.
   public mutating func reset() {
     phase = .idle
-    pending.removeAll(keepingCapacity: true)
+    pending.removeAll()
     hasPendingEvents = false
     run.removeAll()
     lastTime = -Double.infinity
@@ -209,7 +208,7 @@ public struct ScreeningDetector: Sendable {
       repeatedObjectC = sample.objectC
       repeatCount = 1
       repeatStart = sample.time
-      stuckEpisodeReported = false
+      if stuckEpisodeReported { stuckEpisodeReported = false }
     }
     return repeatCount >= configuration.stuckSampleCount
       && sample.time - repeatStart >= configuration.stuckMinimumDuration
