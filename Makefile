@@ -30,6 +30,9 @@ test: deps
 
 ## Core throughput and allocations per sample, beside a plain reference loop (release build).
 bench: deps
+	@# SwiftPM keeps a stale source list for the path dependency when files are added to the main
+	@# package; dropping the cached build description makes it list them again.
+	rm -f Benchmarks/.build/release.yaml
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --scale --no-progress
 
 format:

@@ -14,6 +14,4 @@ public struct Sample: Sendable, Equatable {
     self.ambientC = ambientC
     self.sensorError = sensorError
   }
-
-  var hasFiniteValues: Bool { objectC.isFinite && ambientC.isFinite && time.isFinite }
 }

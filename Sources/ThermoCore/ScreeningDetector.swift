@@ -25,7 +25,6 @@ public struct ScreeningDetector: Sendable {
   private var phase = Phase.idle
   private var run: StableRun
   private var lastTime = -Double.infinity
-  private var lastAmbientC: Celsius = 0
   private var validSamplesInPass = 0
   private var samplesBelowDepartureMargin = 0
   private var consecutiveErrorSamples = 0
@@ -98,7 +97,7 @@ public struct ScreeningDetector: Sendable {
   // Inlined: this runs for every sample, and most samples leave after a few comparisons.
   @inline(__always)
   private mutating func process(_ sample: Sample) {
-    guard !sample.sensorError, sample.hasFiniteValues else {
+    guard !sample.sensorError, sample.objectC.isFinite, sample.ambientC.isFinite else {
       repeatCount = 0
       consecutiveErrorSamples += 1
       if consecutiveErrorSamples >= configuration.errorSamplesForFault, !errorEpisodeReported {
@@ -113,7 +112,6 @@ public struct ScreeningDetector: Sendable {
       consecutiveErrorSamples = 0
       errorEpisodeReported = false
     }
-    lastAmbientC = sample.ambientC
 
     if trackRepeats(sample) {
       if !stuckEpisodeReported {
@@ -215,8 +213,9 @@ public struct ScreeningDetector: Sendable {
   }
 
   private func faultEvent(_ fault: SensorFault, at sample: Sample) -> DetectorEvent {
+    // Non-finite values stay NaN: the decision then reports them as unknown (null).
     let objectC = sample.objectC.isFinite ? sample.objectC : Double.nan
-    let ambientC = sample.ambientC.isFinite ? sample.ambientC : lastAmbientC
+    let ambientC = sample.ambientC.isFinite ? sample.ambientC : Double.nan
     return .sensorFault(
       Screening(
         time: sample.time, rawObjectC: objectC, ambientC: ambientC, sampleCount: 0,

@@ -11,6 +11,9 @@ public struct ClassifyRunner: Sendable {
 
   public let settings: ScreeningSettings
   public let mode: Mode
+  /// Decisions written so far, by class.
+  public private(set) var classCounts: [ScreeningClass: Int] = [:]
+  public private(set) var expiredRechecks = 0
   private var pipelines: [String: EntranceState] = [:]
   private var entranceOrder: [String] = []
 
@@ -37,6 +40,7 @@ public struct ClassifyRunner: Sendable {
     if pipelines[row.entrance] == nil { entranceOrder.append(row.entrance) }
     var lines: [String] = []
     while let expiry = state.pipeline.nextExpiredRecheck(asOf: row.time) {
+      expiredRechecks += 1
       lines.append(Self.json(expiry, entrance: row.entrance))
     }
     state.lastTime = max(state.lastTime, row.time)
@@ -45,6 +49,7 @@ public struct ClassifyRunner: Sendable {
       if let person = row.person { state.pipeline.announcePerson(person) }
       if state.pipeline.ingest(row.sample) {
         while let decision = state.pipeline.nextDecision() {
+          classCounts[decision.screeningClass, default: 0] += 1
           lines.append(Self.json(decision, entrance: row.entrance, device: state.device, line: row.line))
         }
       }
@@ -53,6 +58,7 @@ public struct ClassifyRunner: Sendable {
         time: row.time, rawObjectC: row.objectC, ambientC: row.ambientC,
         sensorFault: row.sensorError ? .errorFlag : nil)
       let decision = state.pipeline.classify(screening, person: row.person)
+      classCounts[decision.screeningClass, default: 0] += 1
       lines.append(Self.json(decision, entrance: row.entrance, device: row.device ?? state.device, line: row.line))
     }
     pipelines[row.entrance] = state
@@ -66,11 +72,22 @@ public struct ClassifyRunner: Sendable {
       guard var state = pipelines[entrance] else { continue }
       let end = state.lastTime + state.pipeline.configuration.detector.departureGap + 0.001
       if let decision = state.pipeline.endPassIfStalled(asOf: end) {
+        classCounts[decision.screeningClass, default: 0] += 1
         lines.append(Self.json(decision, entrance: entrance, device: state.device, line: nil))
       }
       pipelines[entrance] = state
     }
     return lines
+  }
+
+  /// One line for people: how many screenings of each class, re-checks expired and still open.
+  public var summary: String {
+    let total = classCounts.values.reduce(0, +)
+    let byClass = ScreeningClass.allCases.compactMap { screeningClass in
+      classCounts[screeningClass].map { "\(screeningClass.rawValue) \($0)" }
+    }
+    return "\(total) screening(s) at \(entranceOrder.count) entrance(s): \(byClass.joined(separator: ", "))"
+      + "; re-checks expired \(expiredRechecks), still open \(openRechecks)"
   }
 
   public static func json(_ decision: Decision, entrance: String, device: String?, line: Int?) -> String {

@@ -58,9 +58,7 @@ struct ClassifyCommand: ParsableCommand {
       decisions += 1
       print(output)
     }
-    if runner.openRechecks > 0 {
-      print("note: \(runner.openRechecks) re-check(s) still open at the end of the input", to: &standardError)
-    }
+    print("summary: \(runner.summary)", to: &standardError)
     if badRows > 0 {
       print("\(badRows) bad row(s) in \(source.name); \(decisions) result(s) written", to: &standardError)
       throw ExitCode(3)

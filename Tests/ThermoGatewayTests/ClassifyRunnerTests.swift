@@ -49,3 +49,19 @@ import ThermoGateway
     #expect(end[0].contains(#""class":"retry","reason":"unstable_reading""#))
   }
 }
+
+@Suite struct ClassifyRunnerSummaryTests {
+  @Test func theSummaryCountsClassesExpiriesAndOpenRechecks() {
+    var runner = ClassifyRunner(mode: .screenings)
+    let rows = [(0.0, 37.6, "A"), (10, 35.0, "B"), (20, 37.7, "C"), (700, 35.0, "D"), (710, 31.0, "E")]
+    for (time, objectC, person) in rows {
+      _ = runner.process(
+        ReadingRow(line: 1, entrance: "gate", time: time, objectC: objectC, ambientC: 22, person: person))
+    }
+    #expect(runner.classCounts == [.elevated: 2, .normal: 2, .retry: 1])
+    #expect(runner.expiredRechecks == 2)
+    #expect(
+      runner.summary
+        == "5 screening(s) at 1 entrance(s): retry 1, normal 2, elevated 2; re-checks expired 2, still open 0")
+  }
+}
