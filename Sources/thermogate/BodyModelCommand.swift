@@ -59,7 +59,14 @@ struct BodyModelCommand: ParsableCommand {
           throw ExitCode(1)
         }
       }
-      let thresholdC = threshold ?? policy.fixedThresholdC
+      if let threshold {
+        do {
+          policy = try ThresholdPolicy(fixedThresholdC: threshold, guardBandC: policy.guardBandC)
+        } catch {
+          throw ValidationError("--threshold: \(error.message)")
+        }
+      }
+      let thresholdC = policy.fixedThresholdC
       let data = try CohortFile(path: cohort, site: site)
       let version = modelVersion ?? "\(site.rawValue)-linear-fit"
       let model = try BodyModel.fit(data.observations, version: version)

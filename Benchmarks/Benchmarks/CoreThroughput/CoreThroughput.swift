@@ -77,8 +77,10 @@ let benchmarks: @Sendable () -> Void = {
     blackHole(coreLoop(stream, 0..<warmUpSamples, &pipelines))
     let measured = warmUpSamples..<(warmUpSamples + benchmark.scaledIterations.count)
     benchmark.startMeasurement()
-    blackHole(coreLoop(stream, measured, &pipelines))
+    let decided = coreLoop(stream, measured, &pipelines)
     benchmark.stopMeasurement()
+    // About one person per 75 samples: the measured stretch must really have screened people.
+    precondition(decided > measured.count / 200, "only \(decided) decisions in \(measured.count) samples")
     let dropped = pipelines.reduce(0) { $0 + $1.detector.outOfOrderSamples }
     precondition(dropped == 0, "the benchmark stream went back in time: \(dropped) samples dropped")
   }
