@@ -3,26 +3,40 @@ import ThermoCore
 import Yams
 
 /// The screening part of a gateway configuration: defaults for every entrance, per-entrance
-/// overrides and per-device calibrations. Loaded from YAML with every problem reported as
+/// overrides and per-device settings. Loaded from YAML with every problem reported as
 /// `file:line:column: message`.
 public struct ScreeningSettings: Sendable, Equatable {
+  /// What belongs to one thermometer rather than to the entrance it serves.
+  public struct DeviceSettings: Sendable, Equatable {
+    public var calibration: DeviceCalibration?
+    /// Overrides the entrance's warm-up for this device (its model's settling time).
+    public var warmUp: Seconds?
+
+    public init(calibration: DeviceCalibration? = nil, warmUp: Seconds? = nil) {
+      self.calibration = calibration
+      self.warmUp = warmUp
+    }
+  }
+
   public var defaults: EntranceConfiguration
   public var entrances: [String: EntranceConfiguration]
-  public var calibrations: [String: DeviceCalibration]
+  public var devices: [String: DeviceSettings]
 
   public init(
     defaults: EntranceConfiguration = EntranceConfiguration(),
-    entrances: [String: EntranceConfiguration] = [:], calibrations: [String: DeviceCalibration] = [:]
+    entrances: [String: EntranceConfiguration] = [:], devices: [String: DeviceSettings] = [:]
   ) {
     self.defaults = defaults
     self.entrances = entrances
-    self.calibrations = calibrations
+    self.devices = devices
   }
 
   /// The pipeline configuration for one entrance read by one device.
   public func configuration(entrance: String, device: String?) -> EntranceConfiguration {
     var configuration = entrances[entrance] ?? defaults
-    if let device, let calibration = calibrations[device] { configuration.calibration = calibration }
+    guard let device, let settings = devices[device] else { return configuration }
+    if let calibration = settings.calibration { configuration.calibration = calibration }
+    if let warmUp = settings.warmUp { configuration.warmUp = warmUp }
     return configuration
   }
 
@@ -73,18 +87,21 @@ public struct ScreeningSettings: Sendable, Equatable {
       if let devices = top["devices"], let items = reader.sequence(devices, "devices") {
         for (index, item) in items.enumerated() {
           let path = "devices[\(index)]"
-          guard let fields = reader.mapping(item, path, allowed: ["id", "calibration"]) else { continue }
+          guard let fields = reader.mapping(item, path, allowed: ["id", "calibration", "warm_up_s"]) else {
+            continue
+          }
           guard let idNode = fields["id"], let id = reader.string(idNode, "\(path).id") else {
             if fields["id"] == nil { reader.report(item, "\(path) needs an 'id'") }
             continue
           }
-          if settings.calibrations[id] != nil {
+          if settings.devices[id] != nil {
             reader.report(idNode, "device '\(id)' is defined twice")
             continue
           }
-          if let node = fields["calibration"], let calibration = calibration(node, "\(path).calibration") {
-            settings.calibrations[id] = calibration
-          }
+          var device = DeviceSettings()
+          if let node = fields["calibration"] { device.calibration = calibration(node, "\(path).calibration") }
+          if let node = fields["warm_up_s"] { device.warmUp = reader.double(node, "\(path).warm_up_s", in: 0...86_400) }
+          settings.devices[id] = device
         }
       }
       return settings

@@ -22,7 +22,7 @@ struct ClassifyCommand: ParsableCommand {
   @Option(help: "samples: run the detector over raw samples; screenings: each row is one screening.")
   var mode: ClassifyRunner.Mode = .samples
 
-  @Option(help: "YAML configuration (thresholds, detector, body model, device calibrations).")
+  @Option(help: "YAML configuration (thresholds, detector, body model, per-device calibration and warm-up).")
   var config: String?
 
   func run() throws {

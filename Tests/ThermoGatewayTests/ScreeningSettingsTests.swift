@@ -24,6 +24,8 @@ import ThermoGateway
       devices:
         - id: mcp-0001
           calibration: {id: cal-2026-11-01, offset_c: 0.21, gain: 1.01}
+        - id: optris-7
+          warm_up_s: 600
       """, file: "gate.yaml")
     let south = settings.configuration(entrance: "south", device: nil)
     #expect(south.threshold.fixedThresholdC == 37.5)
@@ -37,6 +39,10 @@ import ThermoGateway
     #expect(north.threshold.mode == .adaptive(offsetC: 0.8, idleReset: 1800))
     #expect(north.threshold.fixedThresholdC == 37.5)
     #expect(north.calibration == DeviceCalibration(id: "cal-2026-11-01", offsetC: 0.21, gain: 1.01))
+    #expect(north.warmUp == 1800)
+    let optris = settings.configuration(entrance: "north", device: "optris-7")
+    #expect(optris.warmUp == 600)
+    #expect(optris.calibration == .identity)
   }
 
   @Test func everyProblemIsReportedWithFileLineAndColumn() {
