@@ -43,7 +43,7 @@ public struct DetectorConfiguration: Sendable, Equatable {
     try require(presenceMarginC > 0 && presenceMarginC.isFinite, "presence_margin_c", "must be a positive number of °C")
     try require(
       departureMarginC >= 0 && departureMarginC < presenceMarginC, "departure_margin_c",
-      "must be at least 0 and below presence_margin_c (\(presenceMarginC))")
+      "(\(departureMarginC)) must be at least 0 and below presence_margin_c (\(presenceMarginC))")
     try require(departureSamples >= 1, "departure_samples", "must be at least 1")
     try require(minimumBurstSamples >= 1, "minimum_burst_samples", "must be at least 1")
     try require(burstWindow > 0 && burstWindow.isFinite, "burst_window_s", "must be a positive number of seconds")
@@ -52,6 +52,13 @@ public struct DetectorConfiguration: Sendable, Equatable {
     try require(departureGap >= maximumSampleGap, "departure_gap_s", "must be at least maximum_sample_gap_s")
     try require(errorSamplesForFault >= 1, "error_samples_for_fault", "must be at least 1")
     try require(stuckSampleCount >= 2, "stuck_sample_count", "must be at least 2")
+    try require(
+      stuckMinimumDuration >= 0 && stuckMinimumDuration.isFinite, "stuck_minimum_duration_s",
+      "must be 0 or more seconds")
+    try require(
+      plausibleSkinRangeC.lowerBound.isFinite && plausibleSkinRangeC.upperBound.isFinite
+        && plausibleSkinRangeC.upperBound - plausibleSkinRangeC.lowerBound >= 1,
+      "skin_range_c", "must span at least 1 °C")
     try require(
       burstCapacity >= minimumBurstSamples && burstCapacity <= 4096, "burst_capacity",
       "must be between minimum_burst_samples (\(minimumBurstSamples)) and 4096")

@@ -1,7 +1,7 @@
 /// One entrance's screening core: detector → calibration → body model → classifier → re-check
 /// book and baseline. A value type with no I/O and no clock; every instant comes with the input.
 public struct EntrancePipeline: Sendable {
-  public let configuration: EntranceConfiguration
+  public private(set) var configuration: EntranceConfiguration
   public private(set) var detector: ScreeningDetector
   public private(set) var baseline = AdaptiveBaseline()
   private var recheckBook: RecheckBook
@@ -24,6 +24,15 @@ public struct EntrancePipeline: Sendable {
   public mutating func deviceConnected(at time: Seconds) {
     deviceConnectedAt = time
     detector.reset()
+  }
+
+  /// Another device now serves this entrance (or the same one after a fresh calibration): its
+  /// calibration and warm-up apply from `time`, and its warm-up starts there. Re-checks and the
+  /// baseline belong to the entrance and stay.
+  public mutating func deviceChanged(calibration: DeviceCalibration, warmUp: Seconds, at time: Seconds) {
+    configuration.calibration = calibration
+    configuration.warmUp = warmUp
+    deviceConnected(at: time)
   }
 
   /// The person ID (from the badge reader) of the next subject screened here.
@@ -73,7 +82,8 @@ public struct EntrancePipeline: Sendable {
 
   /// Classifies a screening formed elsewhere (one row of a screenings file).
   public mutating func classify(_ screening: Screening, person: String?) -> Decision {
-    judge(screening, person: person)
+    if deviceConnectedAt == nil, screening.time.isFinite { deviceConnectedAt = screening.time }
+    return judge(screening, person: person)
   }
 
   /// One re-check whose window has closed by `time`; call until nil.
@@ -122,7 +132,7 @@ public struct EntrancePipeline: Sendable {
     {
       baseline.reset()
     }
-    lastSubjectTime = time
+    lastSubjectTime = max(lastSubjectTime ?? time, time)
     if isWarmingUp(at: time) { return decision(.retry, .warmingUp) }
     if !limits.rawRangeC.contains(raw) { return decision(.fault, .rawOutOfRange) }
     if !limits.ambientRangeC.contains(ambient) { return decision(.retry, .ambientOutOfRange) }

@@ -1,6 +1,6 @@
 /// Open re-checks at one entrance. An elevated screening opens one; the same person's next
 /// judged screening inside the window resolves it. Without a person ID the entrance's next
-/// judged screening is taken to be the same person (they are being held at the gate).
+/// judged screening without an ID is taken to be the same person (they are held at the gate).
 public struct RecheckBook: Sendable {
   struct Entry: Sendable {
     var id: Int
@@ -23,7 +23,9 @@ public struct RecheckBook: Sendable {
     entries.reserveCapacity(self.capacity)
   }
 
-  public var openCount: Int { entries.count }
+  /// Re-checks not yet resolved or reported as expired (including those closed early when the
+  /// book was full).
+  public var openCount: Int { entries.count + evicted.count }
 
   /// Opens a re-check. When the book is full the entry closest to its deadline is closed early
   /// and reported by the next `nextExpired`, never dropped silently.
@@ -37,13 +39,12 @@ public struct RecheckBook: Sendable {
     return RecheckLink(id: entry.id, role: .opened, openedAt: time, deadline: entry.deadline)
   }
 
-  /// Takes the open re-check this screening resolves, if any: the person's own, else the
-  /// anonymous one. Entries whose window has closed are left for `nextExpired`.
+  /// Takes the open re-check this screening resolves, if any: a screening with a person ID
+  /// resolves only that person's re-check, one without resolves the anonymous one (a fever must
+  /// never be confirmed for someone on another person's reading). Entries whose window has
+  /// closed are left for `nextExpired`.
   mutating func resolve(person: String?, at time: Seconds, as role: RecheckLink.Role) -> RecheckLink? {
-    let index =
-      person.flatMap { person in
-        entries.firstIndex { $0.person == person && time <= $0.deadline }
-      } ?? entries.firstIndex { $0.person == nil && time <= $0.deadline }
+    let index = entries.firstIndex { $0.person == person && time <= $0.deadline }
     guard let index else { return nil }
     let entry = entries.remove(at: index)
     return RecheckLink(id: entry.id, role: role, openedAt: entry.openedAt, deadline: entry.deadline)

@@ -11,8 +11,9 @@ public enum DetectorEvent: Sendable, Equatable {
 /// Turns one entrance's stream of raw samples into one screening per subject pass.
 ///
 /// States: idle (nobody there) → present (subject in view, burst forming) → screened (waiting for
-/// the subject to leave) → idle. Samples arriving out of order are dropped and counted; a long
-/// gap ends a pass; flagged, non-finite and stuck samples never enter a burst.
+/// the subject to leave) → idle. Only a reading that falls back toward ambient ends a screened
+/// pass. Samples arriving out of order are dropped and counted; a pause breaks a burst, a long
+/// pause ends a forming pass as unstable; flagged, non-finite and stuck samples never enter a burst.
 public struct ScreeningDetector: Sendable {
   public let configuration: DetectorConfiguration
 
@@ -87,10 +88,12 @@ public struct ScreeningDetector: Sendable {
     hasPendingEvents = true
   }
 
-  /// Ends the pass when no sample has arrived for longer than `departureGap`: a stream that
-  /// stalls must not leave a subject "present" for ever. The gateway calls this on a timer.
+  /// Ends a forming pass when no sample has arrived for longer than `departureGap`: the subject
+  /// gets an `unstablePass` (retry) instead of waiting for ever. A subject already screened stays
+  /// screened until the reading falls back toward ambient, so a pause in the stream can never
+  /// screen the same person twice. The gateway calls this on a timer.
   public mutating func endPassIfStalled(asOf time: Seconds) -> DetectorEvent? {
-    guard phase != .idle, time - lastTime > configuration.departureGap else { return nil }
+    guard phase == .present, time - lastTime > configuration.departureGap else { return nil }
     return endPass(at: time)
   }
 
@@ -113,7 +116,9 @@ public struct ScreeningDetector: Sendable {
       errorEpisodeReported = false
     }
 
-    if trackRepeats(sample) {
+    // Only a subject makes a frozen reading suspicious: an empty, static scene may read the same
+    // value for minutes on a coarse sensor.
+    if trackRepeats(sample), phase != .idle {
       if !stuckEpisodeReported {
         stuckEpisodeReported = true
         run.removeAll()

@@ -60,7 +60,9 @@ struct StableRun: Sendable {
     }
     maximumQueue[maximumTail & mask] = sequence
     maximumTail += 1
-    while count > 1, time - times[oldest & mask] > window || maximum - minimum > maximumSpread {
+    // The tolerance keeps limits inclusive despite binary fractions (36.2 − 36.0 > 0.2 in Double).
+    let tolerance = 1e-9
+    while count > 1, time - times[oldest & mask] > window + tolerance || maximum - minimum > maximumSpread + tolerance {
       dropOldest()
     }
   }

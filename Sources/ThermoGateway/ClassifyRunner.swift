@@ -16,11 +16,17 @@ public struct ClassifyRunner: Sendable {
   public private(set) var expiredRechecks = 0
   private var pipelines: [String: EntranceState] = [:]
   private var entranceOrder: [String] = []
+  /// The latest time in the input so far: the input is one stream, so a re-check anywhere
+  /// expires by it, not only when its own entrance sees another row.
+  private var latestTime = -Double.infinity
 
   private struct EntranceState: Sendable {
     var pipeline: EntrancePipeline
     var device: String?
     var lastTime: Seconds
+    /// The person column of the entrance's previous row: a badge is announced once, on the first
+    /// row that carries it, so a column repeated over a pass never spills onto the next subject.
+    var lastRowPerson: String?
   }
 
   public init(settings: ScreeningSettings = ScreeningSettings(), mode: Mode = .samples) {
@@ -32,21 +38,26 @@ public struct ClassifyRunner: Sendable {
 
   /// Processes one row and returns the JSON lines it produces, in order.
   public mutating func process(_ row: ReadingRow) -> [String] {
+    var lines = expireRechecks(asOf: max(latestTime, row.time))
+    // Taken out of the dictionary while it is worked on, so the pipeline's storage stays unique.
+    let known = pipelines[row.entrance] != nil
     var state =
-      pipelines[row.entrance]
+      pipelines.removeValue(forKey: row.entrance)
       ?? EntranceState(
         pipeline: EntrancePipeline(configuration: settings.configuration(entrance: row.entrance, device: row.device)),
         device: row.device, lastTime: row.time)
-    if pipelines[row.entrance] == nil { entranceOrder.append(row.entrance) }
-    var lines: [String] = []
-    while let expiry = state.pipeline.nextExpiredRecheck(asOf: row.time) {
-      expiredRechecks += 1
-      lines.append(Self.json(expiry, entrance: row.entrance))
+    if !known { entranceOrder.append(row.entrance) }
+    if let device = row.device, device != state.device {
+      // Another device at this entrance: its own calibration and warm-up from now on.
+      let configuration = settings.configuration(entrance: row.entrance, device: device)
+      state.pipeline.deviceChanged(calibration: configuration.calibration, warmUp: configuration.warmUp, at: row.time)
+      state.device = device
     }
     state.lastTime = max(state.lastTime, row.time)
     switch mode {
     case .samples:
-      if let person = row.person { state.pipeline.announcePerson(person) }
+      if let person = row.person, person != state.lastRowPerson { state.pipeline.announcePerson(person) }
+      state.lastRowPerson = row.person
       if state.pipeline.ingest(row.sample) {
         while let decision = state.pipeline.nextDecision() {
           classCounts[decision.screeningClass, default: 0] += 1
@@ -59,23 +70,35 @@ public struct ClassifyRunner: Sendable {
         sensorFault: row.sensorError ? .errorFlag : nil)
       let decision = state.pipeline.classify(screening, person: row.person)
       classCounts[decision.screeningClass, default: 0] += 1
-      lines.append(Self.json(decision, entrance: row.entrance, device: row.device ?? state.device, line: row.line))
+      lines.append(Self.json(decision, entrance: row.entrance, device: state.device, line: row.line))
     }
     pipelines[row.entrance] = state
     return lines
   }
 
-  /// At the end of input: a subject still in view leaves (an unfinished pass becomes a retry).
+  /// At the end of input: a forming pass ends as a retry. Re-checks whose window closed before
+  /// the last row were reported as rows arrived; windows still open are counted in `summary`.
   public mutating func finish() -> [String] {
     var lines: [String] = []
     for entrance in entranceOrder {
-      guard var state = pipelines[entrance] else { continue }
+      guard let state = pipelines[entrance] else { continue }
       let end = state.lastTime + state.pipeline.configuration.detector.departureGap + 0.001
-      if let decision = state.pipeline.endPassIfStalled(asOf: end) {
+      if let decision = pipelines[entrance]?.pipeline.endPassIfStalled(asOf: end) {
         classCounts[decision.screeningClass, default: 0] += 1
         lines.append(Self.json(decision, entrance: entrance, device: state.device, line: nil))
       }
-      pipelines[entrance] = state
+    }
+    return lines
+  }
+
+  private mutating func expireRechecks(asOf time: Seconds) -> [String] {
+    latestTime = time
+    var lines: [String] = []
+    for entrance in entranceOrder {
+      while let expiry = pipelines[entrance]?.pipeline.nextExpiredRecheck(asOf: time) {
+        expiredRechecks += 1
+        lines.append(Self.json(expiry, entrance: entrance))
+      }
     }
     return lines
   }

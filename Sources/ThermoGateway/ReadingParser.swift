@@ -13,6 +13,7 @@ public struct ReadingParser: Sendable {
   public let source: String
   public private(set) var format: Format?
   private var header: [String]?
+  private var headerRejected = false
 
   public init(source: String) {
     self.source = source
@@ -20,8 +21,9 @@ public struct ReadingParser: Sendable {
 
   /// Parses one physical line (1-based `lineNumber`). Blank lines and the CSV header give nil.
   public mutating func parse(line text: Substring, lineNumber: Int) -> Result<ReadingRow, InputError>? {
-    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-    if trimmed.isEmpty { return nil }
+    var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    if format == nil, trimmed.hasPrefix("\u{FEFF}") { trimmed.removeFirst() }  // byte-order mark
+    if trimmed.isEmpty || headerRejected { return nil }
     if format == nil { format = trimmed.hasPrefix("{") ? .jsonl : .csv }
     switch format {
     case .jsonl: return parseJSON(trimmed, lineNumber: lineNumber)
@@ -30,10 +32,13 @@ public struct ReadingParser: Sendable {
       guard let header else {
         let names = cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if let missing = Self.requiredFields.first(where: { !names.contains($0) }) {
+          // Without a header no row can be read: one error says so, not one per row.
+          headerRejected = true
           return .failure(
             error(
-              lineNumber, missing, "the CSV header has no '\(missing)' column (header: \(names.joined(separator: ",")))"
-            ))
+              lineNumber, missing,
+              "the CSV header has no '\(missing)' column (header: \(names.joined(separator: ","))); "
+                + "no rows were read"))
         }
         self.header = names
         return nil
@@ -61,7 +66,9 @@ public struct ReadingParser: Sendable {
     for (key, value) in object {
       switch value {
       case .string(let string): fields[key] = string
-      case .number(let number): fields[key] = "\(number)"
+      case .number(let number):
+        // Whole numbers keep their integer spelling: `"person": 42` is "42", not "42.0".
+        fields[key] = number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
       case .bool(let flag): fields[key] = flag ? "true" : "false"
       case .null: continue
       }

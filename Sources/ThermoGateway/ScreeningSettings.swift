@@ -65,8 +65,10 @@ public struct ScreeningSettings: Sendable, Equatable {
       var settings = ScreeningSettings()
       guard let top = reader.mapping(root, "the configuration", allowed: ["screening", "entrances", "devices"])
       else { return settings }
-      if let screening = top["screening"] {
-        settings.defaults = entrance(screening, "screening", base: settings.defaults)
+      if let screening = top["screening"],
+        let fields = reader.mapping(screening, "screening", allowed: Self.screeningKeys)
+      {
+        settings.defaults = entrance(fields, "screening", base: settings.defaults)
       }
       if let list = top["entrances"], let items = reader.sequence(list, "entrances") {
         for (index, item) in items.enumerated() {
@@ -81,7 +83,7 @@ public struct ScreeningSettings: Sendable, Equatable {
             reader.report(nameNode, "entrance '\(name)' is defined twice")
             continue
           }
-          settings.entrances[name] = entrance(item, path, base: settings.defaults, skipping: ["name"])
+          settings.entrances[name] = entrance(fields, path, base: settings.defaults)
         }
       }
       if let devices = top["devices"], let items = reader.sequence(devices, "devices") {
@@ -107,11 +109,11 @@ public struct ScreeningSettings: Sendable, Equatable {
       return settings
     }
 
-    mutating func entrance(
-      _ node: Node, _ path: String, base: EntranceConfiguration, skipping: [String] = []
-    ) -> EntranceConfiguration {
+    /// Applies the screening keys of one mapping (already checked for unknown keys) over `base`.
+    mutating func entrance(_ fields: [String: Node], _ path: String, base: EntranceConfiguration)
+      -> EntranceConfiguration
+    {
       var configuration = base
-      guard let fields = reader.mapping(node, path, allowed: skipping + Self.screeningKeys) else { return base }
       if let value = fields["recheck_window_s"],
         let seconds = reader.double(value, "\(path).recheck_window_s", in: 10...86_400)
       {
@@ -210,7 +212,7 @@ public struct ScreeningSettings: Sendable, Equatable {
         ("error_samples_for_fault", \.errorSamplesForFault), ("stuck_sample_count", \.stuckSampleCount),
         ("burst_capacity", \.burstCapacity),
       ]
-      let keys = doubles.map(\.0) + integers.map(\.0) + ["burst_value"]
+      let keys = doubles.map(\.0) + integers.map(\.0) + ["burst_value", "skin_range_c"]
       guard let fields = reader.mapping(node, path, allowed: keys) else { return base }
       for (key, keyPath) in doubles {
         if let value = fields[key], let number = reader.double(value, "\(path).\(key)") {
@@ -220,6 +222,16 @@ public struct ScreeningSettings: Sendable, Equatable {
       for (key, keyPath) in integers {
         if let value = fields[key], let number = reader.integer(value, "\(path).\(key)", in: 1...100_000) {
           configuration[keyPath: keyPath] = number
+        }
+      }
+      if let value = fields["skin_range_c"], let items = reader.sequence(value, "\(path).skin_range_c") {
+        let bounds = items.compactMap { reader.double($0, "\(path).skin_range_c") }
+        if items.count != 2 {
+          reader.report(value, "\(path).skin_range_c must be a list of two numbers [lowest, highest]")
+        } else if bounds.count == 2, bounds[0] < bounds[1] {
+          configuration.plausibleSkinRangeC = bounds[0]...bounds[1]
+        } else if bounds.count == 2 {
+          reader.report(value, "\(path).skin_range_c must list the lowest value first")
         }
       }
       if let value = fields["burst_value"], let name = reader.string(value, "\(path).burst_value") {

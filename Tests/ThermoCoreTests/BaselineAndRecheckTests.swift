@@ -124,8 +124,31 @@ import Testing
     _ = book.open(person: "a", at: 0, bodyC: 37.5)
     _ = book.open(person: "b", at: 1, bodyC: 37.5)
     _ = book.open(person: "c", at: 2, bodyC: 37.5)
-    #expect(book.openCount == 2)
+    #expect(book.openCount == 3)
     #expect(book.nextExpired(asOf: 3)?.person == "a")
     #expect(book.nextExpired(asOf: 3) == nil)
+    #expect(book.openCount == 2)
+  }
+}
+
+@Suite struct RecheckIdentityTests {
+  @Test func aScreeningWithAPersonNeverResolvesAnotherPersonsRecheck() {
+    var entrance = pipeline()
+    _ = entrance.classify(screening(37.5, at: 0), person: nil)
+    let identified = entrance.classify(screening(37.5, at: 30), person: "B")
+    #expect(identified.screeningClass == .elevated)
+    #expect(identified.recheck?.role == .opened)
+    let anonymous = entrance.classify(screening(37.6, at: 60), person: nil)
+    #expect(anonymous.screeningClass == .fever)
+    let b = entrance.classify(screening(36.0, at: 90), person: "B")
+    #expect(b.reason == .recheckCleared)
+  }
+
+  @Test func anOutOfOrderScreeningDoesNotResetTheBaseline() throws {
+    var entrance = pipeline(threshold: try ThresholdPolicy(mode: .adaptive(offsetC: 1.0, idleReset: 1800)))
+    for index in 0..<10 { _ = entrance.classify(screening(35.0, at: 5000 + Double(index)), person: nil) }
+    _ = entrance.classify(screening(35.0, at: 1000), person: nil)
+    let next = entrance.classify(screening(35.0, at: 5011), person: nil)
+    #expect(next.thresholdSource == .baseline)
   }
 }

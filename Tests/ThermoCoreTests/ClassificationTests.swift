@@ -182,3 +182,24 @@ func screening(_ rawC: Celsius, at time: Seconds = 100, ambientC: Celsius = 22) 
     #expect(strict.classify(screening(36.4), person: nil).screeningClass == .normal)
   }
 }
+
+@Suite struct DeviceLifecycleTests {
+  @Test func warmUpEndsInScreeningsModeToo() {
+    var entrance = pipeline(warmUp: 600)
+    #expect(entrance.classify(screening(36.0, at: 1000), person: nil).reason == .warmingUp)
+    #expect(entrance.classify(screening(36.0, at: 1599), person: nil).reason == .warmingUp)
+    #expect(entrance.classify(screening(36.0, at: 1600), person: nil).screeningClass == .normal)
+  }
+
+  @Test func aNewDeviceBringsItsCalibrationAndWarmUpAndKeepsOpenRechecks() {
+    var entrance = pipeline()
+    _ = entrance.classify(screening(37.5, at: 0), person: "W-1")
+    entrance.deviceChanged(calibration: DeviceCalibration(id: "cal-2", offsetC: -0.5), warmUp: 60, at: 10)
+    #expect(entrance.classify(screening(37.5, at: 20), person: "W-1").reason == .warmingUp)
+    let after = entrance.classify(screening(37.5, at: 80), person: "W-1")
+    #expect(after.calibrationID == "cal-2")
+    #expect(after.skinC == 37.0)
+    #expect(after.screeningClass == .normal)
+    #expect(after.reason == .recheckCleared)
+  }
+}

@@ -100,15 +100,49 @@ import Testing
     #expect(detector.feed(Sample(time: 1.2, objectC: 35, ambientC: 22)).count == 1)
   }
 
-  @Test func aLongGapEndsThePassSoTheNextSubjectIsScreened() {
+  @Test func aPauseWhileTheSubjectStandsNeverScreensThemTwice() {
     var detector = ScreeningDetector()
-    for step in 0..<3 { _ = detector.feed(Sample(time: Double(step) * 0.1, objectC: 35, ambientC: 22)) }
-    // The stream stalls for 5 s and comes back with someone else in front of the sensor.
     var events: [DetectorEvent] = []
-    for step in 0..<3 {
-      events += detector.feed(Sample(time: 5 + Double(step) * 0.1, objectC: 36.2, ambientC: 22))
+    for step in 0..<5 { events += detector.feed(Sample(time: Double(step) * 0.1, objectC: 37.6, ambientC: 22)) }
+    // The stream stalls for 2.5 s; the same person is still in front of the sensor.
+    for step in 0..<5 {
+      events += detector.feed(
+        Sample(time: 3 + Double(step) * 0.1, objectC: 37.6 + Double(step % 2) * 0.02, ambientC: 22))
     }
-    #expect(events.compactMap(\.screening).map(\.rawObjectC) == [36.2])
+    #expect(events.compactMap(\.screening).count == 1)
+    #expect(detector.endPassIfStalled(asOf: 60) == nil)
+    // Only when the reading falls back toward ambient may the next subject be screened.
+    for step in 0..<2 { events += detector.feed(Sample(time: 61 + Double(step) * 0.1, objectC: 22.3, ambientC: 22)) }
+    for step in 0..<3 { events += detector.feed(Sample(time: 62 + Double(step) * 0.1, objectC: 36.2, ambientC: 22)) }
+    #expect(events.compactMap(\.screening).map(\.rawObjectC) == [37.6, 36.2])
+  }
+
+  @Test func aLongGapEndsAFormingPassAndTheResumedStreamIsScreened() {
+    var detector = ScreeningDetector()
+    var events: [DetectorEvent] = []
+    for step in 0..<4 {
+      events += detector.feed(Sample(time: Double(step) * 0.1, objectC: 33 + Double(step) * 0.5, ambientC: 22))
+    }
+    for step in 0..<3 { events += detector.feed(Sample(time: 5 + Double(step) * 0.1, objectC: 36.2, ambientC: 22)) }
+    #expect(events.count == 2)
+    #expect(events.first == .unstablePass(time: 5, sampleCount: 4))
+    #expect(events.last?.screening?.rawObjectC == 36.2)
+  }
+
+  @Test func aSpreadExactlyAtTheLimitIsStable() {
+    var detector = ScreeningDetector()
+    var events: [DetectorEvent] = []
+    for (step, value) in [36.0, 36.2, 36.1].enumerated() {
+      events += detector.feed(Sample(time: Double(step) * 0.1, objectC: value, ambientC: 22))
+    }
+    #expect(events.compactMap(\.screening).map(\.rawObjectC) == [36.1])
+  }
+
+  @Test func aStaticEmptySceneIsNotAStuckSensor() {
+    var stream = StreamBuilder()
+    stream.hold(120, at: 22.3, jitter: 0)  // 12 s of the same reading with nobody there
+    var detector = ScreeningDetector()
+    #expect(detector.run(stream.samples).isEmpty)
   }
 
   @Test func aStalledStreamEndsAFormingPassOnTheTimer() {

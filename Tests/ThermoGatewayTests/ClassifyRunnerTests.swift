@@ -65,3 +65,72 @@ import ThermoGateway
         == "5 screening(s) at 1 entrance(s): retry 1, normal 2, elevated 2; re-checks expired 2, still open 0")
   }
 }
+
+@Suite struct ClassifyRunnerStreamTests {
+  func row(
+    _ time: Double, _ objectC: Double, entrance: String = "gate", person: String? = nil, device: String? = nil
+  ) -> ReadingRow {
+    ReadingRow(line: 1, entrance: entrance, time: time, objectC: objectC, ambientC: 22, person: person, device: device)
+  }
+
+  func classes(_ lines: [String]) -> [String] {
+    lines.compactMap { line in
+      guard let range = line.range(of: #""class":""#) else { return nil }
+      return String(line[range.upperBound...].prefix { $0 != "\"" })
+    }
+  }
+
+  @Test func aPersonColumnRepeatedOverAPassDoesNotSpillOntoTheNextSubject() {
+    var runner = ClassifyRunner()
+    var lines: [String] = []
+    var time = 0.0
+    func pass(_ objectC: Double, person: String?) {
+      for _ in 0..<5 {
+        lines += runner.process(row(time, objectC, person: person))
+        time += 0.1
+      }
+      for _ in 0..<3 {
+        lines += runner.process(row(time, 22.3))
+        time += 0.1
+      }
+    }
+    pass(37.6, person: "P")
+    pass(37.6, person: nil)
+    #expect(classes(lines) == ["elevated", "elevated"])
+    #expect(lines[0].contains(#""person":"P""#))
+    #expect(lines[1].contains(#""person":null"#))
+  }
+
+  @Test func eachDeviceAtAnEntranceUsesItsOwnCalibration() throws {
+    let settings = try ScreeningSettings.parse(
+      """
+      devices:
+        - {id: d1, calibration: {id: cal-1, offset_c: 0.5}}
+        - {id: d2, calibration: {id: cal-2, offset_c: -0.5}}
+      """, file: "gate.yaml")
+    var runner = ClassifyRunner(settings: settings, mode: .screenings)
+    let lines =
+      runner.process(row(0, 36.0)) + runner.process(row(1, 36.0, device: "d1"))
+      + runner.process(row(2, 36.0, device: "d2"))
+    #expect(lines[0].contains(#""calibration_id":"uncalibrated""#))
+    #expect(lines[1].contains(#""device":"d1""#) && lines[1].contains(#""calibration_id":"cal-1","#))
+    #expect(lines[1].contains(#""skin_c":36.5"#))
+    #expect(lines[2].contains(#""device":"d2""#) && lines[2].contains(#""calibration_id":"cal-2","#))
+    #expect(lines[2].contains(#""skin_c":35.5"#))
+  }
+
+  @Test func rechecksExpireByTheWholeStreamsClock() {
+    var runner = ClassifyRunner(mode: .screenings)
+    _ = runner.process(row(0, 38.0, entrance: "a", person: "A"))
+    let later = runner.process(row(5000, 35.0, entrance: "b"))
+    #expect(later.first?.contains(#""event":"recheck_expired","entrance":"a""#) == true)
+    _ = runner.process(row(5100, 38.0, entrance: "b", person: "B"))
+    let atC = runner.process(row(5800, 35.0, entrance: "c"))
+    #expect(atC.count == 2)
+    #expect(atC.first?.contains(#""event":"recheck_expired","entrance":"b""#) == true)
+    _ = runner.process(row(5900, 38.0, entrance: "c", person: "C"))
+    #expect(runner.finish().isEmpty)
+    #expect(runner.expiredRechecks == 2)
+    #expect(runner.openRechecks == 1)  // C's window is still open when the input ends
+  }
+}

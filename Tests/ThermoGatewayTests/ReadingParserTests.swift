@@ -52,14 +52,29 @@ import ThermoGateway
     #expect((try? results[4].get())?.objectC == 35.3)
   }
 
-  @Test func aHeaderWithoutARequiredColumnIsAnError() {
-    let results = parseAll("entrance,time,object\nnorth,1,35")
+  @Test func aHeaderWithoutARequiredColumnIsOneErrorNotOnePerRow() {
+    let results = parseAll("entrance,time,object\nnorth,1,35\nnorth,2,35")
+    #expect(results.count == 1)
     guard case .failure(let error)? = results.first else {
       Issue.record("expected a header error")
       return
     }
     #expect(error.line == 1)
     #expect(error.field == "object_c")
+    #expect(error.message.hasSuffix("no rows were read"))
+  }
+
+  @Test func aByteOrderMarkBeforeTheHeaderIsIgnored() throws {
+    let results = parseAll("\u{FEFF}entrance,time,object_c,ambient_c\nnorth,1,35,22")
+    #expect(results.count == 1)
+    #expect(try results[0].get().entrance == "north")
+  }
+
+  @Test func wholeNumbersInJSONKeepTheirIntegerSpelling() throws {
+    let results = parseAll(#"{"entrance":7,"time":1,"object_c":35,"ambient_c":22,"person":42}"#)
+    let row = try #require(try results.first?.get())
+    #expect(row.entrance == "7")
+    #expect(row.person == "42")
   }
 
   @Test func jsonLinesWithNumbersStringsAndFlags() throws {

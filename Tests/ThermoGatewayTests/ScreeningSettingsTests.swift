@@ -101,4 +101,32 @@ import ThermoGateway
     let settings = try ScreeningSettings.load(path: configPath)
     #expect(settings.defaults.bodyModel == model)
   }
+
+  @Test func entranceKeysAreCheckedOnceAndDetectorLimitsAreEnforced() {
+    let text = """
+      entrances:
+        - name: north
+          thershold: {}
+      screening:
+        detector:
+          stuck_minimum_duration_s: -5
+          skin_range_c: [40, 30]
+      """
+    do {
+      _ = try ScreeningSettings.parse(text, file: "g.yaml")
+      Issue.record("accepted")
+    } catch {
+      #expect(
+        error.problems.map(\.description) == [
+          "g.yaml:3:5: unknown key 'thershold' in entrances[0] (expected one of: name, threshold, detector, recheck_window_s, warm_up_s, body_model)",
+          "g.yaml:6:31: screening.detector.stuck_minimum_duration_s must be 0 or more seconds",
+          "g.yaml:7:19: screening.detector.skin_range_c must list the lowest value first",
+        ])
+    }
+  }
+
+  @Test func theSkinRangeIsConfigurable() throws {
+    let settings = try ScreeningSettings.parse("screening:\n  detector:\n    skin_range_c: [25, 45]\n", file: "g.yaml")
+    #expect(settings.defaults.detector.plausibleSkinRangeC == 25...45)
+  }
 }
