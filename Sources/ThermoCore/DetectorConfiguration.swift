@@ -30,6 +30,11 @@ public struct DetectorConfiguration: Sendable, Equatable {
   /// `stuckMinimumDuration`, is a stuck sensor: real sensors always show some noise.
   public var stuckSampleCount: Int = 50
   public var stuckMinimumDuration: Seconds = 5.0
+  /// With nobody in view, object and ambient frozen together this long is a stuck sensor.
+  public var stuckIdleDuration: Seconds = 60.0
+  /// A screened subject is forgotten after a pause in the stream this long (the next reading
+  /// starts a new pass); shorter pauses keep the pass, so nobody is screened twice.
+  public var screenedPassTimeout: Seconds = 10.0
   /// Most samples one burst keeps; fixes the detector's memory, allocated once.
   public var burstCapacity: Int = 64
 
@@ -55,6 +60,12 @@ public struct DetectorConfiguration: Sendable, Equatable {
     try require(
       stuckMinimumDuration >= 0 && stuckMinimumDuration.isFinite, "stuck_minimum_duration_s",
       "must be 0 or more seconds")
+    try require(
+      stuckIdleDuration >= stuckMinimumDuration && stuckIdleDuration.isFinite, "stuck_idle_duration_s",
+      "must be at least stuck_minimum_duration_s (\(stuckMinimumDuration))")
+    try require(
+      screenedPassTimeout >= departureGap && screenedPassTimeout.isFinite, "screened_pass_timeout_s",
+      "must be at least departure_gap_s (\(departureGap))")
     try require(
       plausibleSkinRangeC.lowerBound.isFinite && plausibleSkinRangeC.upperBound.isFinite
         && plausibleSkinRangeC.upperBound - plausibleSkinRangeC.lowerBound >= 1,

@@ -5,7 +5,6 @@ public struct EntrancePipeline: Sendable {
   public private(set) var detector: ScreeningDetector
   public private(set) var baseline = AdaptiveBaseline()
   private var recheckBook: RecheckBook
-  private var pendingPerson: String?
   private var deviceConnectedAt: Seconds?
   private var lastSubjectTime: Seconds?
   /// Decisions completed by the last `ingest` and not yet taken; capacity reserved up front.
@@ -35,14 +34,18 @@ public struct EntrancePipeline: Sendable {
     deviceConnected(at: time)
   }
 
-  /// The person ID (from the badge reader) of the next subject screened here.
+  /// The person ID from the badge reader: it belongs to the subject forming a reading now, or
+  /// else to the next one to step up.
   public mutating func announcePerson(_ person: String?) {
-    pendingPerson = person
+    detector.announce(person: person)
   }
 
+  /// True while the device's warm-up runs. Readings stamped before the connection (out of order)
+  /// are not held back by it.
   public func isWarmingUp(at time: Seconds) -> Bool {
-    guard let connected = deviceConnectedAt else { return configuration.warmUp > 0 }
-    return time - connected < configuration.warmUp
+    guard configuration.warmUp > 0 else { return false }
+    guard let connected = deviceConnectedAt else { return true }
+    return time >= connected && time - connected < configuration.warmUp
   }
 
   /// The alarm level in force now, and where it came from.
@@ -93,15 +96,9 @@ public struct EntrancePipeline: Sendable {
 
   private mutating func decide(_ event: DetectorEvent) -> Decision {
     switch event {
-    case .screening(let screening):
-      let person = pendingPerson
-      pendingPerson = nil
-      return judge(screening, person: person)
-    case .sensorFault(let screening):
-      return judge(screening, person: nil)
-    case .unstablePass(let time, let sampleCount):
-      let person = pendingPerson
-      pendingPerson = nil
+    case .screening(let screening), .sensorFault(let screening):
+      return judge(screening, person: screening.person)
+    case .unstablePass(let time, let sampleCount, let person):
       var decision = makeDecision(
         time: time, .retry, .unstableReading, person: person, raw: nil, ambient: nil)
       decision.sampleCount = sampleCount

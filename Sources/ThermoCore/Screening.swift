@@ -9,10 +9,12 @@ public struct Screening: Sendable, Equatable {
   public var spreadC: Celsius
   /// Set when the detector saw the device fail rather than a person; such a screening is a `fault`.
   public var sensorFault: SensorFault?
+  /// The badge announced for this subject's pass, if any.
+  public var person: String?
 
   public init(
     time: Seconds, rawObjectC: Celsius, ambientC: Celsius, sampleCount: Int = 1,
-    spreadC: Celsius = 0, sensorFault: SensorFault? = nil
+    spreadC: Celsius = 0, sensorFault: SensorFault? = nil, person: String? = nil
   ) {
     self.time = time
     self.rawObjectC = rawObjectC
@@ -20,6 +22,7 @@ public struct Screening: Sendable, Equatable {
     self.sampleCount = sampleCount
     self.spreadC = spreadC
     self.sensorFault = sensorFault
+    self.person = person
   }
 }
 

@@ -3,7 +3,7 @@ public enum DetectorEvent: Sendable, Equatable {
   /// A stable burst formed: one person's screening.
   case screening(Screening)
   /// A subject stood in front of the sensor and left without a stable reading.
-  case unstablePass(time: Seconds, sampleCount: Int)
+  case unstablePass(time: Seconds, sampleCount: Int, person: String?)
   /// The device itself failed (reported once per episode); `screening.sensorFault` says how.
   case sensorFault(Screening)
 }
@@ -11,9 +11,12 @@ public enum DetectorEvent: Sendable, Equatable {
 /// Turns one entrance's stream of raw samples into one screening per subject pass.
 ///
 /// States: idle (nobody there) → present (subject in view, burst forming) → screened (waiting for
-/// the subject to leave) → idle. Only a reading that falls back toward ambient ends a screened
-/// pass. Samples arriving out of order are dropped and counted; a pause breaks a burst, a long
+/// the subject to leave) → idle. A reading that falls back toward ambient ends a screened pass, and
+/// so does a pause longer than `screenedPassTimeout`; a shorter pause never screens the same person
+/// twice. Samples arriving out of order are dropped and counted; a pause breaks a burst, a long
 /// pause ends a forming pass as unstable; flagged, non-finite and stuck samples never enter a burst.
+/// A badge announced while nobody is in view belongs to the next pass; while a pass is forming, to
+/// that pass; every event of a pass carries its badge.
 public struct ScreeningDetector: Sendable {
   public let configuration: DetectorConfiguration
 
@@ -31,9 +34,13 @@ public struct ScreeningDetector: Sendable {
   private var consecutiveErrorSamples = 0
   private var errorEpisodeReported = false
   private var repeatedObjectC = Double.nan
+  private var repeatedAmbientC = Double.nan
+  private var ambientFrozen = false
   private var repeatCount = 0
   private var repeatStart: Seconds = 0
   private var stuckEpisodeReported = false
+  private var nextPassPerson: String?
+  private var passPerson: String?
   /// Events produced by the last `ingest` and not yet taken; capacity reserved up front.
   private var pending = PendingQueue<DetectorEvent>(capacity: 4)
   private var hasPendingEvents = false
@@ -47,6 +54,11 @@ public struct ScreeningDetector: Sendable {
   }
 
   public var isSubjectPresent: Bool { phase != .idle }
+
+  /// Binds a badge to a subject: the one forming a reading now, otherwise the next one to step up.
+  public mutating func announce(person: String?) {
+    if phase == .present { passPerson = person } else { nextPassPerson = person }
+  }
 
   /// Feeds one sample. Returns true when it produced events; take them with `nextEvent()`.
   /// A sample can close the previous pass (after a long gap) and produce an event of its own.
@@ -64,7 +76,7 @@ public struct ScreeningDetector: Sendable {
     return hasPendingEvents
   }
 
-  /// A pause breaks the burst; a long one (`departureGap` ≥ `maximumSampleGap`) ends the pass.
+  /// A pause breaks the burst; a long one ends a forming pass, a very long one a screened pass.
   @inline(never)
   private mutating func afterGap(until time: Seconds) {
     if let ended = endPassIfStalled(asOf: time) { emit(ended) }
@@ -90,11 +102,15 @@ public struct ScreeningDetector: Sendable {
 
   /// Ends a forming pass when no sample has arrived for longer than `departureGap`: the subject
   /// gets an `unstablePass` (retry) instead of waiting for ever. A subject already screened stays
-  /// screened until the reading falls back toward ambient, so a pause in the stream can never
-  /// screen the same person twice. The gateway calls this on a timer.
+  /// screened through shorter pauses, so a pause can never screen the same person twice; after
+  /// `screenedPassTimeout` the pass is forgotten without an event. The gateway calls this on a timer.
   public mutating func endPassIfStalled(asOf time: Seconds) -> DetectorEvent? {
-    guard phase == .present, time - lastTime > configuration.departureGap else { return nil }
-    return endPass(at: time)
+    let pause = time - lastTime
+    switch phase {
+    case .present where pause > configuration.departureGap: return endPass(at: time)
+    case .screened where pause > configuration.screenedPassTimeout: return endPass(at: time)
+    default: return nil
+    }
   }
 
   // Inlined: this runs for every sample, and most samples leave after a few comparisons.
@@ -116,9 +132,7 @@ public struct ScreeningDetector: Sendable {
       errorEpisodeReported = false
     }
 
-    // Only a subject makes a frozen reading suspicious: an empty, static scene may read the same
-    // value for minutes on a coarse sensor.
-    if trackRepeats(sample), phase != .idle {
+    if trackRepeats(sample) {
       if !stuckEpisodeReported {
         stuckEpisodeReported = true
         run.removeAll()
@@ -135,6 +149,8 @@ public struct ScreeningDetector: Sendable {
         configuration.plausibleSkinRangeC.contains(sample.objectC)
       else { return }
       phase = .present
+      passPerson = nextPassPerson
+      nextPassPerson = nil
       validSamplesInPass = 0
       samplesBelowDepartureMargin = 0
       run.removeAll()
@@ -161,6 +177,7 @@ public struct ScreeningDetector: Sendable {
   /// Forgets any subject in view, as after the device was unplugged.
   public mutating func reset() {
     phase = .idle
+    passPerson = nil
     pending.removeAll()
     hasPendingEvents = false
     run.removeAll()
@@ -186,7 +203,7 @@ public struct ScreeningDetector: Sendable {
     }
     let screening = Screening(
       time: sample.time, rawObjectC: value, ambientC: sample.ambientC, sampleCount: run.count,
-      spreadC: run.spread)
+      spreadC: run.spread, person: passPerson)
     run.removeAll()
     emit(.screening(screening))
   }
@@ -194,27 +211,38 @@ public struct ScreeningDetector: Sendable {
   private mutating func endPass(at time: Seconds) -> DetectorEvent? {
     let wasForming = phase == .present
     let samples = validSamplesInPass
+    let person = passPerson
     phase = .idle
+    passPerson = nil
     run.removeAll()
     validSamplesInPass = 0
     samplesBelowDepartureMargin = 0
     guard wasForming, samples >= configuration.minimumBurstSamples else { return nil }
-    return .unstablePass(time: time, sampleCount: samples)
+    return .unstablePass(time: time, sampleCount: samples, person: person)
   }
 
-  /// Returns true while the object reading has been frozen long enough to call the sensor stuck.
+  /// Returns true while the reading has been frozen long enough to call the sensor stuck: with a
+  /// subject in view, the object reading alone over `stuckMinimumDuration`; in an empty scene,
+  /// which a coarse sensor may read as one value for minutes, object and ambient together over
+  /// `stuckIdleDuration` (a sensor that stops converting freezes both).
   @inline(__always)
   private mutating func trackRepeats(_ sample: Sample) -> Bool {
     if sample.objectC == repeatedObjectC, repeatCount > 0 {
       repeatCount += 1
+      if ambientFrozen, sample.ambientC != repeatedAmbientC { ambientFrozen = false }
     } else {
       repeatedObjectC = sample.objectC
+      repeatedAmbientC = sample.ambientC
+      ambientFrozen = true
       repeatCount = 1
       repeatStart = sample.time
       if stuckEpisodeReported { stuckEpisodeReported = false }
     }
-    return repeatCount >= configuration.stuckSampleCount
-      && sample.time - repeatStart >= configuration.stuckMinimumDuration
+    guard repeatCount >= configuration.stuckSampleCount else { return false }
+    let frozenFor = sample.time - repeatStart
+    return phase == .idle
+      ? ambientFrozen && frozenFor >= configuration.stuckIdleDuration
+      : frozenFor >= configuration.stuckMinimumDuration
   }
 
   private func faultEvent(_ fault: SensorFault, at sample: Sample) -> DetectorEvent {
@@ -224,6 +252,6 @@ public struct ScreeningDetector: Sendable {
     return .sensorFault(
       Screening(
         time: sample.time, rawObjectC: objectC, ambientC: ambientC, sampleCount: 0,
-        sensorFault: fault))
+        sensorFault: fault, person: phase == .idle ? nil : passPerson))
   }
 }

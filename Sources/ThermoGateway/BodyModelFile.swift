@@ -48,7 +48,8 @@ public enum BodyModelFile {
   /// YAML for `model`, with the assessment that justified it as comments.
   public static func render(_ model: BodyModel, notes: [String]) -> String {
     var text = notes.map { "# \($0)\n" }.joined()
-    text += "version: \(model.version)\n"
+    // Quoted, so that any version name reads back as the same string.
+    text += "version: \(JSONLine.quoted(model.version))\n"
     text += "form: linear\n"
     text += "intercept: \(model.intercept)\n"
     text += "skin_coefficient: \(model.skinCoefficient)\n"

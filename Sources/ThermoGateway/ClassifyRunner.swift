@@ -24,8 +24,8 @@ public struct ClassifyRunner: Sendable {
     var pipeline: EntrancePipeline
     var device: String?
     var lastTime: Seconds
-    /// The person column of the entrance's previous row: a badge is announced once, on the first
-    /// row that carries it, so a column repeated over a pass never spills onto the next subject.
+    /// The person column of the entrance's previous row, so that a column repeated over a pass
+    /// is announced once and never spills onto the next subject.
     var lastRowPerson: String?
   }
 
@@ -36,8 +36,20 @@ public struct ClassifyRunner: Sendable {
 
   public var openRechecks: Int { pipelines.values.reduce(0) { $0 + $1.pipeline.openRechecks } }
 
-  /// Processes one row and returns the JSON lines it produces, in order.
-  public mutating func process(_ row: ReadingRow) -> [String] {
+  /// Processes one row and returns the JSON lines it produces, in order. A row that cannot be
+  /// taken (a second device interleaved with the first at one entrance) is refused with an
+  /// error naming it, and changes nothing.
+  public mutating func process(_ row: ReadingRow) throws(InputError) -> [String] {
+    if let device = row.device, let state = pipelines[row.entrance], let current = state.device, device != current,
+      row.time - state.lastTime < state.pipeline.configuration.detector.departureGap
+    {
+      throw InputError(
+        source: "", line: row.line, field: "device",
+        message:
+          "entrance '\(row.entrance)' is read by device '\(current)' until \(Timestamp.format(state.lastTime)); "
+          + "a row from '\(device)' follows within \(state.pipeline.configuration.detector.departureGap) s "
+          + "(one entrance reads one thermometer at a time)")
+    }
     var lines = expireRechecks(asOf: max(latestTime, row.time))
     // Taken out of the dictionary while it is worked on, so the pipeline's storage stays unique.
     let known = pipelines[row.entrance] != nil
@@ -56,7 +68,11 @@ public struct ClassifyRunner: Sendable {
     state.lastTime = max(state.lastTime, row.time)
     switch mode {
     case .samples:
-      if let person = row.person, person != state.lastRowPerson { state.pipeline.announcePerson(person) }
+      // A person column names who is at the sensor: announced on idle rows (for the next pass)
+      // and whenever it changes, but not again on every row of a pass already bound to it.
+      if let person = row.person, !state.pipeline.detector.isSubjectPresent || person != state.lastRowPerson {
+        state.pipeline.announcePerson(person)
+      }
       state.lastRowPerson = row.person
       if state.pipeline.ingest(row.sample) {
         while let decision = state.pipeline.nextDecision() {
@@ -109,7 +125,8 @@ public struct ClassifyRunner: Sendable {
     let byClass = ScreeningClass.allCases.compactMap { screeningClass in
       classCounts[screeningClass].map { "\(screeningClass.rawValue) \($0)" }
     }
-    return "\(total) screening(s) at \(entranceOrder.count) entrance(s): \(byClass.joined(separator: ", "))"
+    let classes = byClass.isEmpty ? "" : ": " + byClass.joined(separator: ", ")
+    return "\(total) screening(s) at \(entranceOrder.count) entrance(s)\(classes)"
       + "; re-checks expired \(expiredRechecks), still open \(openRechecks)"
   }
 

@@ -56,7 +56,7 @@ public struct ReadingParser: Sendable {
     let object: [String: JSONScalar]
     do {
       object = try JSONDecoder().decode([String: JSONScalar].self, from: Data(text.utf8))
-    } catch DecodingError.typeMismatch(_, let context) {
+    } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
       let field = context.codingPath.first?.stringValue
       return .failure(error(lineNumber, field, "must be a string, a number or a boolean"))
     } catch {
@@ -67,8 +67,16 @@ public struct ReadingParser: Sendable {
       switch value {
       case .string(let string): fields[key] = string
       case .number(let number):
-        // Whole numbers keep their integer spelling: `"person": 42` is "42", not "42.0".
-        fields[key] = number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+        // Whole numbers keep their integer spelling (`"person": 42` is "42"); beyond 2^53 a JSON
+        // number is no longer exact, so an ID that long must come as a string.
+        if number == number.rounded() {
+          guard abs(number) < 9_007_199_254_740_992 else {
+            return .failure(error(lineNumber, key, "number too large to be exact; write it as a string"))
+          }
+          fields[key] = String(Int64(number))
+        } else {
+          fields[key] = "\(number)"
+        }
       case .bool(let flag): fields[key] = flag ? "true" : "false"
       case .null: continue
       }

@@ -46,7 +46,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   public var description: String {
-    if let field { return "\(source):\(line): field '\(field)': \(message)" }
-    return "\(source):\(line): \(message)"
+    let place = line > 0 ? "\(source):\(line)" : source
+    if let field { return "\(place): field '\(field)': \(message)" }
+    return "\(place): \(message)"
   }
 }

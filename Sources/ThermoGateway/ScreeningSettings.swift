@@ -205,7 +205,8 @@ public struct ScreeningSettings: Sendable, Equatable {
         ("presence_margin_c", \.presenceMarginC), ("departure_margin_c", \.departureMarginC),
         ("burst_window_s", \.burstWindow), ("maximum_spread_c", \.maximumSpreadC),
         ("maximum_sample_gap_s", \.maximumSampleGap), ("departure_gap_s", \.departureGap),
-        ("stuck_minimum_duration_s", \.stuckMinimumDuration),
+        ("stuck_minimum_duration_s", \.stuckMinimumDuration), ("stuck_idle_duration_s", \.stuckIdleDuration),
+        ("screened_pass_timeout_s", \.screenedPassTimeout),
       ]
       let integers: [(String, WritableKeyPath<DetectorConfiguration, Int>)] = [
         ("minimum_burst_samples", \.minimumBurstSamples), ("departure_samples", \.departureSamples),

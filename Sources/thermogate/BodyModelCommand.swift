@@ -48,8 +48,35 @@ struct BodyModelCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    func validate() throws {
+      if let threshold {
+        do {
+          _ = try ThresholdPolicy(fixedThresholdC: threshold)
+        } catch {
+          throw ValidationError("--threshold: \(error.message)")
+        }
+      }
+      guard feverReference.isFinite, (35.0...42.0).contains(feverReference) else {
+        throw ValidationError("--fever-reference must be an oral temperature between 35 and 42 °C")
+      }
+      if let modelVersion {
+        guard !modelVersion.trimmingCharacters(in: .whitespaces).isEmpty else {
+          throw ValidationError("--model-version must not be empty")
+        }
+        guard modelVersion != BodyModel.foreheadMaxV1.version else {
+          throw ValidationError(
+            "--model-version '\(modelVersion)' is the built-in model's name; decisions record the version, so a fit needs its own"
+          )
+        }
+      }
+    }
+
     func run() throws {
       var standardError = StandardError()
+      func fail(_ message: String) -> ExitCode {
+        print("error: \(message)", to: &standardError)
+        return ExitCode(1)
+      }
       var policy = ThresholdPolicy.default
       if let config {
         do {
@@ -58,18 +85,27 @@ struct BodyModelCommand: ParsableCommand {
           print(error.description, to: &standardError)
           throw ExitCode(1)
         }
-      }
-      if let threshold {
-        do {
-          policy = try ThresholdPolicy(fixedThresholdC: threshold, guardBandC: policy.guardBandC)
-        } catch {
-          throw ValidationError("--threshold: \(error.message)")
+        if case .adaptive = policy.mode {
+          print(
+            "note: \(config) uses the adaptive baseline; the cohort is assessed at its fixed threshold "
+              + "(\(Self.f(policy.fixedThresholdC, 1)) °C), which applies until a baseline exists",
+            to: &standardError)
         }
       }
+      if let threshold {
+        policy = try ThresholdPolicy(fixedThresholdC: threshold, guardBandC: policy.guardBandC)
+      }
       let thresholdC = policy.fixedThresholdC
-      let data = try CohortFile(path: cohort, site: site)
-      let version = modelVersion ?? "\(site.rawValue)-linear-fit"
-      let model = try BodyModel.fit(data.observations, version: version)
+      let data: CohortFile
+      let model: BodyModel
+      do {
+        data = try CohortFile(path: cohort, site: site)
+        let cohortName = ((cohort as NSString).lastPathComponent as NSString).deletingPathExtension
+        model = try BodyModel.fit(
+          data.observations, version: modelVersion ?? "\(site.rawValue)-linear-fit-\(cohortName)")
+      } catch {
+        throw fail("\(error)")
+      }
       let assessment = BodyModelAssessment(
         model: model, observations: data.observations, thresholdC: thresholdC, feverReferenceC: feverReference)
       let guarded = BodyModelAssessment(
@@ -77,9 +113,27 @@ struct BodyModelCommand: ParsableCommand {
         feverReferenceC: feverReference)
       var checked: BodyModelAssessment?
       if let check {
-        let other = try CohortFile(path: check, site: site)
+        let other: CohortFile
+        do {
+          other = try CohortFile(path: check, site: site)
+        } catch {
+          throw fail("\(error)")
+        }
         checked = BodyModelAssessment(
           model: model, observations: other.observations, thresholdC: thresholdC, feverReferenceC: feverReference)
+      }
+      // The file first: if it cannot be written, nothing suggests that it was.
+      if let write {
+        let notes = [
+          "Fitted by thermogate body-model fit on \(cohort) (site \(site.rawValue))",
+          "observations \(assessment.observations), subjects \(assessment.subjects)",
+          "bias \(Self.f(assessment.biasC)) °C, limits of agreement \(Self.f(assessment.lowerLimitOfAgreementC))…\(Self.f(assessment.upperLimitOfAgreementC)) °C",
+        ]
+        do {
+          try BodyModelFile.render(model, notes: notes).write(toFile: write, atomically: true, encoding: .utf8)
+        } catch {
+          throw fail("cannot write '\(write)': \(error.localizedDescription)")
+        }
       }
       if json {
         print(Self.json(model, assessment, guarded: guarded, guardBandC: policy.guardBandC, checked: checked))
@@ -93,18 +147,6 @@ struct BodyModelCommand: ParsableCommand {
         print(
           "note: \(data.skipped.count) reading(s) skipped for missing values, first: \(data.skipped[0])",
           to: &standardError)
-      }
-      if let write {
-        let notes = [
-          "Fitted by thermogate body-model fit on \(cohort) (site \(site.rawValue))",
-          "observations \(assessment.observations), subjects \(assessment.subjects)",
-          "bias \(Self.f(assessment.biasC)) °C, limits of agreement \(Self.f(assessment.lowerLimitOfAgreementC))…\(Self.f(assessment.upperLimitOfAgreementC)) °C",
-        ]
-        do {
-          try BodyModelFile.render(model, notes: notes).write(toFile: write, atomically: true, encoding: .utf8)
-        } catch {
-          throw ValidationError("cannot write '\(write)': \(error.localizedDescription)")
-        }
       }
     }
 

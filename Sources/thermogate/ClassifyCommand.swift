@@ -12,7 +12,8 @@ struct ClassifyCommand: ParsableCommand {
       optional person,device,sensor_error. time is seconds or ISO 8601. Output: one JSON object per \
       decision (event "screening") or expired re-check (event "recheck_expired") on standard output.
       Bad rows are reported on standard error with their line and field; the other rows are still \
-      processed and the exit status is 3.
+      processed and the exit status is 3. A configuration or input file that cannot be used exits \
+      with status 1. A summary line ends standard error.
       """
   )
 
@@ -36,7 +37,13 @@ struct ClassifyCommand: ParsableCommand {
       print(error.description, to: &standardError)
       throw ExitCode(1)
     }
-    let source = try LineSource(path: file)
+    let source: LineSource
+    do {
+      source = try LineSource(path: file)
+    } catch {
+      print("error: \(error)", to: &standardError)
+      throw ExitCode(1)
+    }
     var parser = ReadingParser(source: source.name)
     var runner = ClassifyRunner(settings: settings, mode: mode)
     var badRows = 0
@@ -48,9 +55,19 @@ struct ClassifyCommand: ParsableCommand {
         badRows += 1
         print("error: \(error)", to: &standardError)
       case .success(let row)?:
-        for output in runner.process(row) {
-          decisions += 1
-          print(output)
+        do {
+          for output in try runner.process(row) {
+            decisions += 1
+            print(output)
+          }
+        } catch let error as InputError {
+          badRows += 1
+          var located = error
+          located.source = source.name
+          print("error: \(located)", to: &standardError)
+        } catch {
+          badRows += 1
+          print("error: \(source.name):\(number): \(error)", to: &standardError)
         }
       }
     }

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Foundation
+import ThermoGateway
 
 /// The lines of a file or of standard input ("-"), numbered from 1.
 struct LineSource {
@@ -13,7 +13,7 @@ struct LineSource {
       return
     }
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw ValidationError("cannot read input file '\(path)'")
+      throw InputError(source: path, line: 0, field: nil, message: "cannot read the input file")
     }
     name = path
     let text = String(decoding: data, as: UTF8.self)

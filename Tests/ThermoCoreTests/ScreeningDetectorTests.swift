@@ -49,7 +49,7 @@ import Testing
     stream.idle(3)
     let after = detector.run(stream.samples)
     #expect(after.count == 1)
-    guard case .unstablePass(_, let count)? = after.first else {
+    guard case .unstablePass(_, let count, _)? = after.first else {
       Issue.record("expected an unstable pass, got \(after)")
       return
     }
@@ -125,7 +125,7 @@ import Testing
     }
     for step in 0..<3 { events += detector.feed(Sample(time: 5 + Double(step) * 0.1, objectC: 36.2, ambientC: 22)) }
     #expect(events.count == 2)
-    #expect(events.first == .unstablePass(time: 5, sampleCount: 4))
+    #expect(events.first == .unstablePass(time: 5, sampleCount: 4, person: nil))
     #expect(events.last?.screening?.rawObjectC == 36.2)
   }
 
@@ -151,7 +151,7 @@ import Testing
     _ = detector.feed(Sample(time: 0.1, objectC: 34, ambientC: 22))
     _ = detector.feed(Sample(time: 0.2, objectC: 35, ambientC: 22))
     #expect(detector.endPassIfStalled(asOf: 1.0) == nil)
-    #expect(detector.endPassIfStalled(asOf: 3.0) == .unstablePass(time: 3.0, sampleCount: 3))
+    #expect(detector.endPassIfStalled(asOf: 3.0) == .unstablePass(time: 3.0, sampleCount: 3, person: nil))
     #expect(!detector.isSubjectPresent)
   }
 

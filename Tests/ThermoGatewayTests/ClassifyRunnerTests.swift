@@ -7,13 +7,13 @@ import ThermoGateway
     ReadingRow(line: Int(time * 10), entrance: entrance, time: time, objectC: objectC, ambientC: 22, person: person)
   }
 
-  @Test func entrancesAreIndependentAndDecisionsAreJSON() {
+  @Test func entrancesAreIndependentAndDecisionsAreJSON() throws {
     var runner = ClassifyRunner()
     var lines: [String] = []
     for step in 0..<6 {
       let t = Double(step) * 0.1
-      lines += runner.process(row(t, step < 3 ? 35.5 : 22.3, entrance: "north", person: step == 0 ? "W-1" : nil))
-      lines += runner.process(row(t, step < 2 ? 36.0 : 22.3, entrance: "south"))
+      lines += try runner.process(row(t, step < 3 ? 35.5 : 22.3, entrance: "north", person: step == 0 ? "W-1" : nil))
+      lines += try runner.process(row(t, step < 2 ? 36.0 : 22.3, entrance: "south"))
     }
     #expect(lines.count == 1)
     #expect(
@@ -25,13 +25,13 @@ import ThermoGateway
         #""calibration_id":"uncalibrated","body_model":"forehead-max-linear-v1","recheck":null,"samples":3,"line":2}"#))
   }
 
-  @Test func screeningsModeAndExpiredRechecks() {
+  @Test func screeningsModeAndExpiredRechecks() throws {
     var runner = ClassifyRunner(mode: .screenings)
-    let first = runner.process(row(0, 37.6, person: "W-1"))
+    let first = try runner.process(row(0, 37.6, person: "W-1"))
     #expect(first.count == 1)
     #expect(first[0].contains(#""class":"elevated""#))
     #expect(first[0].contains(#""recheck":{"id":1,"role":"opened""#))
-    let later = runner.process(row(700, 35.4, person: "W-2"))
+    let later = try runner.process(row(700, 35.4, person: "W-2"))
     #expect(later.count == 2)
     #expect(
       later[0].hasPrefix(
@@ -39,11 +39,11 @@ import ThermoGateway
       ))
   }
 
-  @Test func anUnfinishedPassAtTheEndOfInputIsARetry() {
+  @Test func anUnfinishedPassAtTheEndOfInputIsARetry() throws {
     var runner = ClassifyRunner()
-    _ = runner.process(row(0.0, 33.0))
-    _ = runner.process(row(0.1, 34.0))
-    _ = runner.process(row(0.2, 35.0))
+    _ = try runner.process(row(0.0, 33.0))
+    _ = try runner.process(row(0.1, 34.0))
+    _ = try runner.process(row(0.2, 35.0))
     let end = runner.finish()
     #expect(end.count == 1)
     #expect(end[0].contains(#""class":"retry","reason":"unstable_reading""#))
@@ -51,11 +51,11 @@ import ThermoGateway
 }
 
 @Suite struct ClassifyRunnerSummaryTests {
-  @Test func theSummaryCountsClassesExpiriesAndOpenRechecks() {
+  @Test func theSummaryCountsClassesExpiriesAndOpenRechecks() throws {
     var runner = ClassifyRunner(mode: .screenings)
     let rows = [(0.0, 37.6, "A"), (10, 35.0, "B"), (20, 37.7, "C"), (700, 35.0, "D"), (710, 31.0, "E")]
     for (time, objectC, person) in rows {
-      _ = runner.process(
+      _ = try runner.process(
         ReadingRow(line: 1, entrance: "gate", time: time, objectC: objectC, ambientC: 22, person: person))
     }
     #expect(runner.classCounts == [.elevated: 2, .normal: 2, .retry: 1])
@@ -80,22 +80,22 @@ import ThermoGateway
     }
   }
 
-  @Test func aPersonColumnRepeatedOverAPassDoesNotSpillOntoTheNextSubject() {
+  @Test func aPersonColumnRepeatedOverAPassDoesNotSpillOntoTheNextSubject() throws {
     var runner = ClassifyRunner()
     var lines: [String] = []
     var time = 0.0
-    func pass(_ objectC: Double, person: String?) {
+    func pass(_ objectC: Double, person: String?) throws {
       for _ in 0..<5 {
-        lines += runner.process(row(time, objectC, person: person))
+        lines += try runner.process(row(time, objectC, person: person))
         time += 0.1
       }
       for _ in 0..<3 {
-        lines += runner.process(row(time, 22.3))
+        lines += try runner.process(row(time, 22.3))
         time += 0.1
       }
     }
-    pass(37.6, person: "P")
-    pass(37.6, person: nil)
+    try pass(37.6, person: "P")
+    try pass(37.6, person: nil)
     #expect(classes(lines) == ["elevated", "elevated"])
     #expect(lines[0].contains(#""person":"P""#))
     #expect(lines[1].contains(#""person":null"#))
@@ -110,8 +110,8 @@ import ThermoGateway
       """, file: "gate.yaml")
     var runner = ClassifyRunner(settings: settings, mode: .screenings)
     let lines =
-      runner.process(row(0, 36.0)) + runner.process(row(1, 36.0, device: "d1"))
-      + runner.process(row(2, 36.0, device: "d2"))
+      try runner.process(row(0, 36.0)) + runner.process(row(10, 36.0, device: "d1"))
+      + runner.process(row(20, 36.0, device: "d2"))
     #expect(lines[0].contains(#""calibration_id":"uncalibrated""#))
     #expect(lines[1].contains(#""device":"d1""#) && lines[1].contains(#""calibration_id":"cal-1","#))
     #expect(lines[1].contains(#""skin_c":36.5"#))
@@ -119,18 +119,68 @@ import ThermoGateway
     #expect(lines[2].contains(#""skin_c":35.5"#))
   }
 
-  @Test func rechecksExpireByTheWholeStreamsClock() {
+  @Test func rechecksExpireByTheWholeStreamsClock() throws {
     var runner = ClassifyRunner(mode: .screenings)
-    _ = runner.process(row(0, 38.0, entrance: "a", person: "A"))
-    let later = runner.process(row(5000, 35.0, entrance: "b"))
+    _ = try runner.process(row(0, 38.0, entrance: "a", person: "A"))
+    let later = try runner.process(row(5000, 35.0, entrance: "b"))
     #expect(later.first?.contains(#""event":"recheck_expired","entrance":"a""#) == true)
-    _ = runner.process(row(5100, 38.0, entrance: "b", person: "B"))
-    let atC = runner.process(row(5800, 35.0, entrance: "c"))
+    _ = try runner.process(row(5100, 38.0, entrance: "b", person: "B"))
+    let atC = try runner.process(row(5800, 35.0, entrance: "c"))
     #expect(atC.count == 2)
     #expect(atC.first?.contains(#""event":"recheck_expired","entrance":"b""#) == true)
-    _ = runner.process(row(5900, 38.0, entrance: "c", person: "C"))
+    _ = try runner.process(row(5900, 38.0, entrance: "c", person: "C"))
     #expect(runner.finish().isEmpty)
     #expect(runner.expiredRechecks == 2)
     #expect(runner.openRechecks == 1)  // C's window is still open when the input ends
+  }
+
+  @Test func devicesInterleavedAtOneEntranceAreRefusedRowByRow() throws {
+    var runner = ClassifyRunner()
+    _ = try runner.process(row(0.0, 22.3, device: "A"))
+    #expect(throws: InputError.self) { try runner.process(row(0.1, 22.3, device: "B")) }
+    do {
+      _ = try runner.process(row(0.2, 22.3, device: "B"))
+    } catch {
+      #expect(error.field == "device")
+      #expect(error.message.contains("one entrance reads one thermometer at a time"))
+    }
+    // A swap after a pause is a device change, not an error.
+    #expect(try runner.process(row(10, 22.3, device: "B")).isEmpty)
+  }
+
+  @Test func aPersonColumnOnEveryRowLinksTheRecheckAcrossPasses() throws {
+    var runner = ClassifyRunner()
+    var lines: [String] = []
+    var time = 0.0
+    for _ in 0..<2 {
+      for objectC in [22.3, 22.3, 37.6, 37.6, 37.6, 37.6, 22.3, 22.3, 22.3] {
+        lines += try runner.process(row(time, objectC, person: "P1"))
+        time += 0.1
+      }
+    }
+    #expect(classes(lines) == ["elevated", "fever"])
+    #expect(lines[1].contains(#""person":"P1""#))
+  }
+
+  @Test func aFaultKeepsTheBadgeOfItsPassAndAStrangerAfterwardsGetsNone() throws {
+    var runner = ClassifyRunner()
+    var lines: [String] = []
+    var time = 0.0
+    func rows(_ values: [Double], person: String? = nil, flagged: Bool = false) throws {
+      for objectC in values {
+        var reading = row(time, objectC, person: person)
+        reading.sensorError = flagged
+        lines += try runner.process(reading)
+        time += 0.1
+      }
+    }
+    try rows([22.3, 37.6, 37.6, 37.6, 22.3, 22.3], person: "P1")  // elevated, re-check opened
+    try rows([36.0], person: "P1")
+    try rows([36.0, 36.0, 36.0], flagged: true)  // the sensor fails while P1 stands there
+    try rows([22.3, 22.3, 22.3, 35.0, 35.0, 35.0, 22.3, 22.3])  // a stranger, no badge
+    #expect(classes(lines) == ["elevated", "fault", "normal"])
+    #expect(lines[1].contains(#""person":"P1""#))
+    #expect(lines[2].contains(#""person":null"#))
+    #expect(lines[2].contains(#""reason":"below_threshold""#))
   }
 }

@@ -97,4 +97,20 @@ import ThermoGateway
     }
     if case .failure(let error) = results[3] { #expect(error.line == 4) } else { Issue.record("garbage accepted") }
   }
+
+  @Test func numbersTooLargeToBeExactAndNonObjectsAreRefused() {
+    let results = parseAll(
+      """
+      {"entrance":"n","time":1,"object_c":35,"ambient_c":22,"person":9007199254740993}
+      [1,2]
+      """)
+    guard case .failure(let large) = results[0], case .failure(let array) = results[1] else {
+      Issue.record("accepted \(results)")
+      return
+    }
+    #expect(large.field == "person")
+    #expect(large.message.contains("write it as a string"))
+    #expect(array.field == nil)
+    #expect(array.message == "not a JSON object of fields")
+  }
 }

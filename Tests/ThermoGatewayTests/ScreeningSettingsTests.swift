@@ -129,4 +129,11 @@ import ThermoGateway
     let settings = try ScreeningSettings.parse("screening:\n  detector:\n    skin_range_c: [25, 45]\n", file: "g.yaml")
     #expect(settings.defaults.detector.plausibleSkinRangeC == 25...45)
   }
+
+  @Test func aFittedModelWithAnAwkwardNameReadsBackUnchanged() throws {
+    let model = BodyModel(
+      version: "site: x # \"quoted\"", intercept: 15, skinCoefficient: 0.6, ambientCoefficient: -0.05)
+    let text = BodyModelFile.render(model, notes: ["note"])
+    #expect(try BodyModelFile.parse(text, file: "m.yaml") == model)
+  }
 }

@@ -144,4 +144,18 @@ final class ClassifyCommandTests: XCTestCase {
     let row = try XCTUnwrap(try decisions(result.output).first)
     XCTAssertEqual(row["body_model"] as? String, "site-a-v1")
   }
+
+  func testUnusableFilesAndOptionsAreRefusedWithoutPartialResults() throws {
+    let missing = try run(["classify", "/nonexistent/samples.csv"])
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertEqual(missing.errors, "error: /nonexistent/samples.csv: cannot read the input file\n")
+    let cohort = Self.packageRoot.appendingPathComponent("Tests/ThermoGatewayTests/Fixtures/flir-group1.csv").path
+    let builtIn = try run(["body-model", "fit", "--cohort", cohort, "--model-version", "forehead-max-linear-v1"])
+    XCTAssertEqual(builtIn.status, 64)
+    XCTAssertTrue(builtIn.errors.contains("built-in model's name"), builtIn.errors)
+    let unwritable = try run(["body-model", "fit", "--cohort", cohort, "--write", "/nonexistent/dir/model.yaml"])
+    XCTAssertEqual(unwritable.status, 1)
+    XCTAssertEqual(unwritable.output, "", "nothing is reported as fitted when the model could not be written")
+    XCTAssertTrue(unwritable.errors.hasPrefix("error: cannot write '/nonexistent/dir/model.yaml'"), unwritable.errors)
+  }
 }
