@@ -35,6 +35,8 @@ public struct DetectorConfiguration: Sendable, Equatable {
   /// A screened subject is forgotten after a pause in the stream this long (the next reading
   /// starts a new pass); shorter pauses keep the pass, so nobody is screened twice.
   public var screenedPassTimeout: Seconds = 10.0
+  /// A badge announced while nobody is in view waits this long for its subject to step up.
+  public var badgeHoldTime: Seconds = 60.0
   /// Most samples one burst keeps; fixes the detector's memory, allocated once.
   public var burstCapacity: Int = 64
 
@@ -63,6 +65,8 @@ public struct DetectorConfiguration: Sendable, Equatable {
     try require(
       stuckIdleDuration >= stuckMinimumDuration && stuckIdleDuration.isFinite, "stuck_idle_duration_s",
       "must be at least stuck_minimum_duration_s (\(stuckMinimumDuration))")
+    try require(
+      badgeHoldTime > 0 && badgeHoldTime.isFinite, "badge_hold_time_s", "must be a positive number of seconds")
     try require(
       screenedPassTimeout >= departureGap && screenedPassTimeout.isFinite, "screened_pass_timeout_s",
       "must be at least departure_gap_s (\(departureGap))")

@@ -6,6 +6,9 @@ public struct EntrancePipeline: Sendable {
   public private(set) var baseline = AdaptiveBaseline()
   private var recheckBook: RecheckBook
   private var deviceConnectedAt: Seconds?
+  /// True when the connection time was taken from the data (no `deviceConnected` call): then
+  /// the earliest reading seen stands for it, whatever order readings arrive in.
+  private var connectionInferred = false
   private var lastSubjectTime: Seconds?
   /// Decisions completed by the last `ingest` and not yet taken; capacity reserved up front.
   private var pending = PendingQueue<Decision>(capacity: 4)
@@ -21,8 +24,18 @@ public struct EntrancePipeline: Sendable {
   /// Starts (or restarts) the device's warm-up, e.g. when it is plugged in. Without a call the
   /// first sample's time counts as the connection time.
   public mutating func deviceConnected(at time: Seconds) {
+    // A subject caught mid-reading by the change is told to retry rather than forgotten.
+    if let interrupted = detector.interruptPass(at: time) { pending.append(decide(interrupted)) }
     deviceConnectedAt = time
+    connectionInferred = false
     detector.reset()
+  }
+
+  /// The device serving the entrance turns out to be a known one (its name arrived after its
+  /// first readings): its calibration and warm-up apply from now, without restarting anything.
+  public mutating func deviceIdentified(calibration: DeviceCalibration, warmUp: Seconds) {
+    configuration.calibration = calibration
+    configuration.warmUp = warmUp
   }
 
   /// Another device now serves this entrance (or the same one after a fresh calibration): its
@@ -34,10 +47,11 @@ public struct EntrancePipeline: Sendable {
     deviceConnected(at: time)
   }
 
-  /// The person ID from the badge reader: it belongs to the subject forming a reading now, or
-  /// else to the next one to step up.
-  public mutating func announcePerson(_ person: String?) {
-    detector.announce(person: person)
+  /// The person ID from the badge reader at `time`: it belongs to the subject forming a reading
+  /// now, or else to the next one to step up within `DetectorConfiguration.badgeHoldTime`.
+  /// Announcing nil withdraws a badge waiting for the next subject.
+  public mutating func announcePerson(_ person: String?, at time: Seconds) {
+    detector.announce(person: person, at: time)
   }
 
   /// True while the device's warm-up runs. Readings stamped before the connection (out of order)
@@ -61,7 +75,7 @@ public struct EntrancePipeline: Sendable {
   /// `nextDecision()`. Most samples complete nothing, so the hot path returns a single flag
   /// rather than carrying decision values back and forth.
   public mutating func ingest(_ sample: Sample) -> Bool {
-    if deviceConnectedAt == nil, sample.time.isFinite { deviceConnectedAt = sample.time }
+    if deviceConnectedAt == nil, sample.time.isFinite { inferConnection(at: sample.time) }
     guard detector.ingest(sample) else { return false }
     decideDetectorEvents()
     return true
@@ -85,8 +99,13 @@ public struct EntrancePipeline: Sendable {
 
   /// Classifies a screening formed elsewhere (one row of a screenings file).
   public mutating func classify(_ screening: Screening, person: String?) -> Decision {
-    if deviceConnectedAt == nil, screening.time.isFinite { deviceConnectedAt = screening.time }
+    if deviceConnectedAt == nil || connectionInferred, screening.time.isFinite { inferConnection(at: screening.time) }
     return judge(screening, person: person)
+  }
+
+  private mutating func inferConnection(at time: Seconds) {
+    deviceConnectedAt = min(deviceConnectedAt ?? time, time)
+    connectionInferred = true
   }
 
   /// One re-check whose window has closed by `time`; call until nil.

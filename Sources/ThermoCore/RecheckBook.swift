@@ -44,7 +44,7 @@ public struct RecheckBook: Sendable {
   /// never be confirmed for someone on another person's reading). Entries whose window has
   /// closed are left for `nextExpired`.
   mutating func resolve(person: String?, at time: Seconds, as role: RecheckLink.Role) -> RecheckLink? {
-    let index = entries.firstIndex { $0.person == person && time <= $0.deadline }
+    let index = entries.firstIndex { $0.person == person && $0.openedAt <= time && time <= $0.deadline }
     guard let index else { return nil }
     let entry = entries.remove(at: index)
     return RecheckLink(id: entry.id, role: role, openedAt: entry.openedAt, deadline: entry.deadline)

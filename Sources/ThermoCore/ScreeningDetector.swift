@@ -40,6 +40,7 @@ public struct ScreeningDetector: Sendable {
   private var repeatStart: Seconds = 0
   private var stuckEpisodeReported = false
   private var nextPassPerson: String?
+  private var nextPassPersonTime: Seconds = 0
   private var passPerson: String?
   /// Events produced by the last `ingest` and not yet taken; capacity reserved up front.
   private var pending = PendingQueue<DetectorEvent>(capacity: 4)
@@ -55,9 +56,22 @@ public struct ScreeningDetector: Sendable {
 
   public var isSubjectPresent: Bool { phase != .idle }
 
-  /// Binds a badge to a subject: the one forming a reading now, otherwise the next one to step up.
-  public mutating func announce(person: String?) {
-    if phase == .present { passPerson = person } else { nextPassPerson = person }
+  /// Binds a badge to a subject: the one forming a reading now, otherwise the next one to step up
+  /// within `badgeHoldTime` of `time` (a badge nobody follows must not land on a later stranger).
+  public mutating func announce(person: String?, at time: Seconds) {
+    if phase == .present {
+      passPerson = person
+    } else {
+      nextPassPerson = person
+      nextPassPersonTime = time
+    }
+  }
+
+  /// Ends the current pass because the device went away or changed: a reading still forming
+  /// becomes an `unstablePass` (the subject must retry), a screened one simply ends.
+  public mutating func interruptPass(at time: Seconds) -> DetectorEvent? {
+    guard phase != .idle else { return nil }
+    return endPass(at: time)
   }
 
   /// Feeds one sample. Returns true when it produced events; take them with `nextEvent()`.
@@ -149,7 +163,7 @@ public struct ScreeningDetector: Sendable {
         configuration.plausibleSkinRangeC.contains(sample.objectC)
       else { return }
       phase = .present
-      passPerson = nextPassPerson
+      passPerson = sample.time - nextPassPersonTime <= configuration.badgeHoldTime ? nextPassPerson : nil
       nextPassPerson = nil
       validSamplesInPass = 0
       samplesBelowDepartureMargin = 0

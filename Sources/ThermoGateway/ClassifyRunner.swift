@@ -16,8 +16,7 @@ public struct ClassifyRunner: Sendable {
   public private(set) var expiredRechecks = 0
   private var pipelines: [String: EntranceState] = [:]
   private var entranceOrder: [String] = []
-  /// The latest time in the input so far: the input is one stream, so a re-check anywhere
-  /// expires by it, not only when its own entrance sees another row.
+  /// The latest time in the input so far: at the end, every re-check expires by it.
   private var latestTime = -Double.infinity
 
   private struct EntranceState: Sendable {
@@ -50,7 +49,8 @@ public struct ClassifyRunner: Sendable {
           + "a row from '\(device)' follows within \(state.pipeline.configuration.detector.departureGap) s "
           + "(one entrance reads one thermometer at a time)")
     }
-    var lines = expireRechecks(asOf: max(latestTime, row.time))
+    latestTime = max(latestTime, row.time)
+    var lines: [String] = []
     // Taken out of the dictionary while it is worked on, so the pipeline's storage stays unique.
     let known = pipelines[row.entrance] != nil
     var state =
@@ -60,24 +60,41 @@ public struct ClassifyRunner: Sendable {
         device: row.device, lastTime: row.time)
     if !known { entranceOrder.append(row.entrance) }
     if let device = row.device, device != state.device {
-      // Another device at this entrance: its own calibration and warm-up from now on.
       let configuration = settings.configuration(entrance: row.entrance, device: device)
-      state.pipeline.deviceChanged(calibration: configuration.calibration, warmUp: configuration.warmUp, at: row.time)
+      if state.device == nil {
+        // The rows so far came from this device without naming it: adopt it, restart nothing.
+        state.pipeline.deviceIdentified(calibration: configuration.calibration, warmUp: configuration.warmUp)
+      } else {
+        // Another device at this entrance: its own calibration and warm-up from now on; a reading
+        // the old one was forming becomes a retry.
+        state.pipeline.deviceChanged(
+          calibration: configuration.calibration, warmUp: configuration.warmUp, at: row.time)
+        while let decision = state.pipeline.nextDecision() {
+          lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
+        }
+      }
       state.device = device
+    }
+    while let expiry = state.pipeline.nextExpiredRecheck(asOf: row.time) {
+      expiredRechecks += 1
+      lines.append(Self.json(expiry, entrance: row.entrance))
     }
     state.lastTime = max(state.lastTime, row.time)
     switch mode {
     case .samples:
-      // A person column names who is at the sensor: announced on idle rows (for the next pass)
-      // and whenever it changes, but not again on every row of a pass already bound to it.
-      if let person = row.person, !state.pipeline.detector.isSubjectPresent || person != state.lastRowPerson {
-        state.pipeline.announcePerson(person)
+      // The person column names who is at the sensor. On a row with nobody in view it announces
+      // the next subject; an untagged row with nobody in view withdraws that, so a badge never
+      // lands on an untagged stranger. Repeats within a pass are not announced again.
+      let present = state.pipeline.detector.isSubjectPresent
+      if let person = row.person, !present || person != state.lastRowPerson {
+        state.pipeline.announcePerson(person, at: row.time)
+      } else if row.person == nil, !present, state.lastRowPerson != nil {
+        state.pipeline.announcePerson(nil, at: row.time)
       }
       state.lastRowPerson = row.person
       if state.pipeline.ingest(row.sample) {
         while let decision = state.pipeline.nextDecision() {
-          classCounts[decision.screeningClass, default: 0] += 1
-          lines.append(Self.json(decision, entrance: row.entrance, device: state.device, line: row.line))
+          lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
         }
       }
     case .screenings:
@@ -85,38 +102,39 @@ public struct ClassifyRunner: Sendable {
         time: row.time, rawObjectC: row.objectC, ambientC: row.ambientC,
         sensorFault: row.sensorError ? .errorFlag : nil)
       let decision = state.pipeline.classify(screening, person: row.person)
-      classCounts[decision.screeningClass, default: 0] += 1
-      lines.append(Self.json(decision, entrance: row.entrance, device: state.device, line: row.line))
+      lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
     }
     pipelines[row.entrance] = state
     return lines
   }
 
-  /// At the end of input: a forming pass ends as a retry. Re-checks whose window closed before
-  /// the last row were reported as rows arrived; windows still open are counted in `summary`.
+  /// At the end of input: a forming pass ends as a retry, and every re-check whose window closed
+  /// before the input's last instant is reported, earliest deadline first. While rows arrive, an
+  /// entrance's re-checks expire by that entrance's own rows, so a file grouped by entrance never
+  /// expires one early; windows still open at the end are counted in `summary`.
   public mutating func finish() -> [String] {
     var lines: [String] = []
     for entrance in entranceOrder {
       guard let state = pipelines[entrance] else { continue }
       let end = state.lastTime + state.pipeline.configuration.detector.departureGap + 0.001
       if let decision = pipelines[entrance]?.pipeline.endPassIfStalled(asOf: end) {
-        classCounts[decision.screeningClass, default: 0] += 1
-        lines.append(Self.json(decision, entrance: entrance, device: state.device, line: nil))
+        lines.append(record(decision, entrance: entrance, device: state.device, line: nil))
       }
     }
+    var expiries: [(expiry: RecheckExpiry, entrance: String)] = []
+    for entrance in entranceOrder {
+      while let expiry = pipelines[entrance]?.pipeline.nextExpiredRecheck(asOf: latestTime) {
+        expiries.append((expiry, entrance))
+      }
+    }
+    expiredRechecks += expiries.count
     return lines
+      + expiries.sorted { $0.expiry.deadline < $1.expiry.deadline }.map { Self.json($0.expiry, entrance: $0.entrance) }
   }
 
-  private mutating func expireRechecks(asOf time: Seconds) -> [String] {
-    latestTime = time
-    var lines: [String] = []
-    for entrance in entranceOrder {
-      while let expiry = pipelines[entrance]?.pipeline.nextExpiredRecheck(asOf: time) {
-        expiredRechecks += 1
-        lines.append(Self.json(expiry, entrance: entrance))
-      }
-    }
-    return lines
+  private mutating func record(_ decision: Decision, entrance: String, device: String?, line: Int?) -> String {
+    classCounts[decision.screeningClass, default: 0] += 1
+    return Self.json(decision, entrance: entrance, device: device, line: line)
   }
 
   /// One line for people: how many screenings of each class, re-checks expired and still open.

@@ -116,7 +116,10 @@ public struct ReadingParser: Sendable {
         }
       }
       func optional(_ name: String) -> String? {
-        fields[name].flatMap { $0.isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+        fields[name].flatMap {
+          let trimmed = $0.trimmingCharacters(in: .whitespaces)
+          return trimmed.isEmpty ? nil : trimmed
+        }
       }
       return .success(
         ReadingRow(

@@ -206,7 +206,7 @@ public struct ScreeningSettings: Sendable, Equatable {
         ("burst_window_s", \.burstWindow), ("maximum_spread_c", \.maximumSpreadC),
         ("maximum_sample_gap_s", \.maximumSampleGap), ("departure_gap_s", \.departureGap),
         ("stuck_minimum_duration_s", \.stuckMinimumDuration), ("stuck_idle_duration_s", \.stuckIdleDuration),
-        ("screened_pass_timeout_s", \.screenedPassTimeout),
+        ("screened_pass_timeout_s", \.screenedPassTimeout), ("badge_hold_time_s", \.badgeHoldTime),
       ]
       let integers: [(String, WritableKeyPath<DetectorConfiguration, Int>)] = [
         ("minimum_burst_samples", \.minimumBurstSamples), ("departure_samples", \.departureSamples),

@@ -5,7 +5,7 @@ import Testing
 @Suite struct BadgeBindingTests {
   @Test func aBadgeBelongsToTheNextPassAndEveryEventOfIt() {
     var entrance = pipeline()
-    entrance.announcePerson("W-1")
+    entrance.announcePerson("W-1", at: 0)
     var stream = StreamBuilder()
     stream.pass(at: 35.0)
     stream.pass(at: 35.1)
@@ -19,7 +19,7 @@ import Testing
     stream.idle(3)
     stream.append(35.0)  // the subject steps up
     _ = entrance.run(stream.samples)
-    entrance.announcePerson("W-2")
+    entrance.announcePerson("W-2", at: 0)
     stream.samples.removeAll()
     stream.hold(3, at: 35.0)
     stream.idle(3)
@@ -28,7 +28,7 @@ import Testing
 
   @Test func aPassTooShortToJudgeUsesUpItsBadge() {
     var entrance = pipeline()
-    entrance.announcePerson("Q")
+    entrance.announcePerson("Q", at: 0)
     var stream = StreamBuilder()
     stream.idle(3)
     stream.hold(2, at: 35.0)  // two samples, then gone: no event at all
@@ -39,7 +39,7 @@ import Testing
 
   @Test func aSensorFaultDuringAPassCarriesItsBadge() {
     var entrance = pipeline()
-    entrance.announcePerson("W-3")
+    entrance.announcePerson("W-3", at: 0)
     var stream = StreamBuilder()
     stream.idle(3)
     stream.append(35.0)
@@ -100,5 +100,56 @@ import Testing
     entrance.deviceConnected(at: 1000)
     #expect(entrance.classify(screening(37.5, at: 500), person: nil).screeningClass == .elevated)
     #expect(entrance.classify(screening(36.0, at: 1200), person: nil).reason == .warmingUp)
+  }
+}
+
+@Suite struct ThirdReviewRegressionTests {
+  @Test func aScreeningStampedBeforeARecheckOpenedDoesNotResolveIt() {
+    var entrance = pipeline()
+    _ = entrance.classify(screening(38.0, at: 100), person: "A")
+    let earlier = entrance.classify(screening(38.0, at: 50), person: "A")
+    #expect(earlier.screeningClass == .elevated)
+    #expect(earlier.recheck?.role == .opened)
+  }
+
+  @Test func aDeviceChangeTurnsAFormingReadingIntoARetry() {
+    var entrance = pipeline()
+    var stream = StreamBuilder()
+    stream.idle(3)
+    for step in 0..<4 { stream.append(33 + Double(step)) }
+    _ = entrance.run(stream.samples)
+    entrance.deviceChanged(calibration: DeviceCalibration(id: "cal-b"), warmUp: 0, at: stream.time + 5)
+    let decision = entrance.nextDecision()
+    #expect(decision?.screeningClass == .retry)
+    #expect(decision?.reason == .unstableReading)
+    #expect(entrance.nextDecision() == nil)
+  }
+
+  @Test func aBadgeNobodyFollowsExpires() {
+    var entrance = pipeline()
+    entrance.announcePerson("W-9", at: 0)
+    var stream = StreamBuilder()
+    stream.time = 61
+    stream.pass(at: 35.0)
+    #expect(entrance.run(stream.samples).map(\.person) == [nil])
+  }
+
+  @Test func burstWindowLimitsHoldAtEpochTimestamps() {
+    var configuration = DetectorConfiguration()
+    configuration.burstWindow = 0.6
+    configuration.minimumBurstSamples = 4
+    var detector = ScreeningDetector(configuration: configuration)
+    var events: [DetectorEvent] = []
+    for (index, time) in [1_764_316_800.1, 1_764_316_800.3, 1_764_316_800.5, 1_764_316_800.7].enumerated() {
+      events += detector.feed(Sample(time: time, objectC: 35.0 + Double(index % 2) * 0.05, ambientC: 22))
+    }
+    #expect(events.compactMap(\.screening).count == 1)
+  }
+
+  @Test func warmUpInferredFromDataStartsAtTheEarliestReading() {
+    var entrance = pipeline(warmUp: 60)
+    #expect(entrance.classify(screening(36.0, at: 100), person: nil).reason == .warmingUp)
+    #expect(entrance.classify(screening(36.0, at: 50), person: nil).reason == .warmingUp)
+    #expect(entrance.classify(screening(36.0, at: 111), person: nil).screeningClass == .normal)
   }
 }

@@ -122,7 +122,7 @@ func screening(_ rawC: Celsius, at time: Seconds = 100, ambientC: Celsius = 22) 
 
   @Test func samplesModeRunsTheWholeChain() {
     var entrance = pipeline(calibration: DeviceCalibration(id: "c1", offsetC: 0.3))
-    entrance.announcePerson("W-1001")
+    entrance.announcePerson("W-1001", at: 0)
     var stream = StreamBuilder()
     stream.pass(at: 36.0)
     stream.pass(at: 37.1)

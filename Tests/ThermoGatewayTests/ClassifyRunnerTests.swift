@@ -119,19 +119,35 @@ import ThermoGateway
     #expect(lines[2].contains(#""skin_c":35.5"#))
   }
 
-  @Test func rechecksExpireByTheWholeStreamsClock() throws {
+  @Test func rechecksExpireByTheirEntrancesRowsAndAllAtTheEndInDeadlineOrder() throws {
     var runner = ClassifyRunner(mode: .screenings)
-    _ = try runner.process(row(0, 38.0, entrance: "a", person: "A"))
-    let later = try runner.process(row(5000, 35.0, entrance: "b"))
-    #expect(later.first?.contains(#""event":"recheck_expired","entrance":"a""#) == true)
-    _ = try runner.process(row(5100, 38.0, entrance: "b", person: "B"))
-    let atC = try runner.process(row(5800, 35.0, entrance: "c"))
-    #expect(atC.count == 2)
-    #expect(atC.first?.contains(#""event":"recheck_expired","entrance":"b""#) == true)
-    _ = try runner.process(row(5900, 38.0, entrance: "c", person: "C"))
-    #expect(runner.finish().isEmpty)
-    #expect(runner.expiredRechecks == 2)
-    #expect(runner.openRechecks == 1)  // C's window is still open when the input ends
+    _ = try runner.process(row(50, 38.0, entrance: "a", person: "A"))
+    _ = try runner.process(row(0, 35.0, entrance: "b"))
+    // Another entrance's clock does not expire a's re-check …
+    #expect(try runner.process(row(5000, 35.0, entrance: "b")).count == 1)
+    _ = try runner.process(row(100, 38.0, entrance: "c", person: "C"))
+    // … but a's own later row does.
+    let atA = try runner.process(row(700, 35.0, entrance: "a"))
+    #expect(atA.first?.contains(#""event":"recheck_expired","entrance":"a""#) == true)
+    _ = try runner.process(row(20, 38.0, entrance: "d", person: "D"))
+    let end = runner.finish()
+    // At the end every window closed before the input's last instant is reported, by deadline.
+    #expect(end.count == 2)
+    #expect(end[0].contains(#""entrance":"d""#) && end[1].contains(#""entrance":"c""#))
+    #expect(runner.expiredRechecks == 3)
+    #expect(runner.openRechecks == 0)
+  }
+
+  @Test func aFileGroupedByEntranceNeverExpiresARecheckEarly() throws {
+    var runner = ClassifyRunner(mode: .screenings)
+    var lines: [String] = []
+    for (time, objectC, entrance, person) in [
+      (0.0, 35.0, "north", nil), (3600, 35.0, "north", nil), (100, 37.8, "south", "S"),
+      (110, 35.0, "south", nil), (160, 37.8, "south", "S"),
+    ] as [(Double, Double, String, String?)] {
+      lines += try runner.process(row(time, objectC, entrance: entrance, person: person))
+    }
+    #expect(classes(lines) == ["normal", "normal", "elevated", "normal", "fever"])
   }
 
   @Test func devicesInterleavedAtOneEntranceAreRefusedRowByRow() throws {
@@ -182,5 +198,32 @@ import ThermoGateway
     #expect(lines[1].contains(#""person":"P1""#))
     #expect(lines[2].contains(#""person":null"#))
     #expect(lines[2].contains(#""reason":"below_threshold""#))
+  }
+
+  @Test func aBadgeRepeatedOnTrailingRowsNeverReachesAnUntaggedStranger() throws {
+    var runner = ClassifyRunner()
+    var lines: [String] = []
+    var time = 0.0
+    for person in ["P1", nil] as [String?] {
+      for objectC in [22.3, 22.3, 37.6, 37.65, 37.6, 37.65, 22.3, 22.3, 22.3] {
+        lines += try runner.process(row(time, objectC, person: person))
+        time += 0.1
+      }
+    }
+    #expect(classes(lines) == ["elevated", "elevated"])
+    #expect(lines[1].contains(#""person":null"#))
+  }
+
+  @Test func aDeviceNamedOnlyFromMidPassIsAdoptedWithoutRestarting() throws {
+    let settings = try ScreeningSettings.parse(
+      "devices:\n  - {id: A, calibration: {id: cal-a, offset_c: 0.1}}\n", file: "g.yaml")
+    var runner = ClassifyRunner(settings: settings)
+    var lines: [String] = []
+    for (index, objectC) in [22.3, 35.0, 35.05, 35.0, 22.3, 22.3].enumerated() {
+      lines += try runner.process(row(Double(index) * 0.1, objectC, device: index >= 2 ? "A" : nil))
+    }
+    #expect(classes(lines) == ["normal"])
+    #expect(lines.first?.contains(#""device":"A""#) == true)
+    #expect(lines.first?.contains(#""calibration_id":"cal-a""#) == true)
   }
 }
