@@ -22,13 +22,9 @@ public struct EntrancePipeline: Sendable {
   public var openRechecks: Int { recheckBook.openCount }
 
   /// Starts (or restarts) the device's warm-up, e.g. when it is plugged in. Without a call the
-  /// first sample's time counts as the connection time.
+  /// earliest sample's time counts as the connection time.
   public mutating func deviceConnected(at time: Seconds) {
-    // A subject caught mid-reading by the change is told to retry rather than forgotten.
-    if let interrupted = detector.interruptPass(at: time) { pending.append(decide(interrupted)) }
-    deviceConnectedAt = time
-    connectionInferred = false
-    detector.reset()
+    restartDevice(at: time, timeIsEstimate: false)
   }
 
   /// The device serving the entrance turns out to be a known one (its name arrived after its
@@ -39,12 +35,29 @@ public struct EntrancePipeline: Sendable {
   }
 
   /// Another device now serves this entrance (or the same one after a fresh calibration): its
-  /// calibration and warm-up apply from `time`, and its warm-up starts there. Re-checks and the
-  /// baseline belong to the entrance and stay.
-  public mutating func deviceChanged(calibration: DeviceCalibration, warmUp: Seconds, at time: Seconds) {
+  /// calibration and warm-up apply from `time`, and its warm-up starts there. A reading the old
+  /// device was forming becomes a retry under the old calibration. Re-checks and the baseline
+  /// belong to the entrance and stay. `timeIsEstimate` says the change was inferred from the
+  /// data, so an earlier-stamped reading of the new device moves the warm-up start back.
+  public mutating func deviceChanged(
+    calibration: DeviceCalibration, warmUp: Seconds, at time: Seconds, timeIsEstimate: Bool = false
+  ) {
+    interruptPass(at: time)
     configuration.calibration = calibration
     configuration.warmUp = warmUp
-    deviceConnected(at: time)
+    restartDevice(at: time, timeIsEstimate: timeIsEstimate)
+  }
+
+  private mutating func restartDevice(at time: Seconds, timeIsEstimate: Bool) {
+    interruptPass(at: time)
+    deviceConnectedAt = time
+    connectionInferred = timeIsEstimate
+    detector.reset()
+  }
+
+  /// A subject caught mid-reading by a device change is told to retry rather than forgotten.
+  private mutating func interruptPass(at time: Seconds) {
+    if let interrupted = detector.interruptPass(at: time) { pending.append(decide(interrupted)) }
   }
 
   /// The person ID from the badge reader at `time`: it belongs to the subject forming a reading

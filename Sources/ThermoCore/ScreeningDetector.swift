@@ -56,6 +56,17 @@ public struct ScreeningDetector: Sendable {
 
   public var isSubjectPresent: Bool { phase != .idle }
 
+  /// The badge bound to the subject in view, if any.
+  public var currentPassPerson: String? { phase == .idle ? nil : passPerson }
+
+  /// Whether this sample would start a pass if nobody were in view (valid, far enough above
+  /// ambient, plausible as skin).
+  public func wouldStartPass(_ sample: Sample) -> Bool {
+    !sample.sensorError && sample.objectC.isFinite && sample.ambientC.isFinite
+      && sample.objectC - sample.ambientC >= configuration.presenceMarginC
+      && configuration.plausibleSkinRangeC.contains(sample.objectC)
+  }
+
   /// Binds a badge to a subject: the one forming a reading now, otherwise the next one to step up
   /// within `badgeHoldTime` of `time` (a badge nobody follows must not land on a later stranger).
   public mutating func announce(person: String?, at time: Seconds) {

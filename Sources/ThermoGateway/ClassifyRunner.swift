@@ -23,9 +23,6 @@ public struct ClassifyRunner: Sendable {
     var pipeline: EntrancePipeline
     var device: String?
     var lastTime: Seconds
-    /// The person column of the entrance's previous row, so that a column repeated over a pass
-    /// is announced once and never spills onto the next subject.
-    var lastRowPerson: String?
   }
 
   public init(settings: ScreeningSettings = ScreeningSettings(), mode: Mode = .samples) {
@@ -68,7 +65,7 @@ public struct ClassifyRunner: Sendable {
         // Another device at this entrance: its own calibration and warm-up from now on; a reading
         // the old one was forming becomes a retry.
         state.pipeline.deviceChanged(
-          calibration: configuration.calibration, warmUp: configuration.warmUp, at: row.time)
+          calibration: configuration.calibration, warmUp: configuration.warmUp, at: row.time, timeIsEstimate: true)
         while let decision = state.pipeline.nextDecision() {
           lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
         }
@@ -82,16 +79,22 @@ public struct ClassifyRunner: Sendable {
     state.lastTime = max(state.lastTime, row.time)
     switch mode {
     case .samples:
-      // The person column names who is at the sensor. On a row with nobody in view it announces
-      // the next subject; an untagged row with nobody in view withdraws that, so a badge never
-      // lands on an untagged stranger. Repeats within a pass are not announced again.
+      // A pause is dealt with before the row's badge, so the badge lands on the right pass.
+      if let decision = state.pipeline.endPassIfStalled(asOf: row.time) {
+        lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
+      }
+      // The person column names who is at the sensor. With nobody in view, a tag announces the
+      // next subject and an untagged row that starts no pass withdraws it, so a badge never lands
+      // on an untagged stranger. In view, a tag other than the pass's own binds to a forming
+      // reading or waits for the next subject; the pass's own tag repeated changes nothing.
       let present = state.pipeline.detector.isSubjectPresent
-      if let person = row.person, !present || person != state.lastRowPerson {
-        state.pipeline.announcePerson(person, at: row.time)
-      } else if row.person == nil, !present, state.lastRowPerson != nil {
+      if let person = row.person {
+        if !present || person != state.pipeline.detector.currentPassPerson {
+          state.pipeline.announcePerson(person, at: row.time)
+        }
+      } else if !present, !state.pipeline.detector.wouldStartPass(row.sample) {
         state.pipeline.announcePerson(nil, at: row.time)
       }
-      state.lastRowPerson = row.person
       if state.pipeline.ingest(row.sample) {
         while let decision = state.pipeline.nextDecision() {
           lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
