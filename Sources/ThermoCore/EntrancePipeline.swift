@@ -42,10 +42,9 @@ public struct EntrancePipeline: Sendable {
   public mutating func deviceChanged(
     calibration: DeviceCalibration, warmUp: Seconds, at time: Seconds, timeIsEstimate: Bool = false
   ) {
-    interruptPass(at: time)
+    restartDevice(at: time, timeIsEstimate: timeIsEstimate)
     configuration.calibration = calibration
     configuration.warmUp = warmUp
-    restartDevice(at: time, timeIsEstimate: timeIsEstimate)
   }
 
   private mutating func restartDevice(at time: Seconds, timeIsEstimate: Bool) {
@@ -61,10 +60,10 @@ public struct EntrancePipeline: Sendable {
   }
 
   /// The person ID from the badge reader at `time`: it belongs to the subject forming a reading
-  /// now, or else to the next one to step up within `DetectorConfiguration.badgeHoldTime`.
-  /// Announcing nil withdraws a badge waiting for the next subject.
-  public mutating func announcePerson(_ person: String?, at time: Seconds) {
-    detector.announce(person: person, at: time)
+  /// now (unless `toNextPass`), or else to the next one to step up within
+  /// `DetectorConfiguration.badgeHoldTime`. Announcing nil removes the badge it would have set.
+  public mutating func announcePerson(_ person: String?, at time: Seconds, toNextPass: Bool = false) {
+    detector.announce(person: person, at: time, toNextPass: toNextPass)
   }
 
   /// True while the device's warm-up runs. Readings stamped before the connection (out of order)
@@ -77,10 +76,9 @@ public struct EntrancePipeline: Sendable {
 
   /// The alarm level in force now, and where it came from.
   public func alarmLevel() -> (thresholdC: Celsius, source: ThresholdSource, baselineC: Celsius?) {
-    guard case .adaptive(let offsetC, _) = configuration.threshold.mode else {
+    guard case .adaptive(let offsetC, _) = configuration.threshold.mode, let baselineC = baseline.baselineC else {
       return (configuration.threshold.fixedThresholdC, .fixed, nil)
     }
-    guard let baselineC = baseline.baselineC else { return (configuration.threshold.fixedThresholdC, .fixed, nil) }
     return (baselineC + offsetC, .baseline, baselineC)
   }
 
@@ -88,7 +86,7 @@ public struct EntrancePipeline: Sendable {
   /// `nextDecision()`. Most samples complete nothing, so the hot path returns a single flag
   /// rather than carrying decision values back and forth.
   public mutating func ingest(_ sample: Sample) -> Bool {
-    if deviceConnectedAt == nil, sample.time.isFinite { inferConnection(at: sample.time) }
+    noteReading(at: sample.time)
     guard detector.ingest(sample) else { return false }
     decideDetectorEvents()
     return true
@@ -112,12 +110,16 @@ public struct EntrancePipeline: Sendable {
 
   /// Classifies a screening formed elsewhere (one row of a screenings file).
   public mutating func classify(_ screening: Screening, person: String?) -> Decision {
-    if deviceConnectedAt == nil || connectionInferred, screening.time.isFinite { inferConnection(at: screening.time) }
+    noteReading(at: screening.time)
     return judge(screening, person: person)
   }
 
-  private mutating func inferConnection(at time: Seconds) {
-    deviceConnectedAt = min(deviceConnectedAt ?? time, time)
+  /// Without an explicit connection time, the earliest reading stands for it.
+  @inline(__always)
+  private mutating func noteReading(at time: Seconds) {
+    if let connected = deviceConnectedAt, !connectionInferred || time >= connected { return }
+    guard time.isFinite else { return }
+    deviceConnectedAt = time
     connectionInferred = true
   }
 

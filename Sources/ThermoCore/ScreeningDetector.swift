@@ -62,15 +62,20 @@ public struct ScreeningDetector: Sendable {
   /// Whether this sample would start a pass if nobody were in view (valid, far enough above
   /// ambient, plausible as skin).
   public func wouldStartPass(_ sample: Sample) -> Bool {
-    !sample.sensorError && sample.objectC.isFinite && sample.ambientC.isFinite
-      && sample.objectC - sample.ambientC >= configuration.presenceMarginC
+    !sample.sensorError && sample.objectC.isFinite && sample.ambientC.isFinite && startsPass(sample)
+  }
+
+  @inline(__always)
+  private func startsPass(_ sample: Sample) -> Bool {
+    sample.objectC - sample.ambientC >= configuration.presenceMarginC
       && configuration.plausibleSkinRangeC.contains(sample.objectC)
   }
 
-  /// Binds a badge to a subject: the one forming a reading now, otherwise the next one to step up
-  /// within `badgeHoldTime` of `time` (a badge nobody follows must not land on a later stranger).
-  public mutating func announce(person: String?, at time: Seconds) {
-    if phase == .present {
+  /// Binds a badge to a subject: the one forming a reading now, otherwise (or when `toNextPass`)
+  /// the next one to step up within `badgeHoldTime` of `time`, so that a badge nobody follows
+  /// never lands on a later stranger. A nil person removes the badge it would have set.
+  public mutating func announce(person: String?, at time: Seconds, toNextPass: Bool = false) {
+    if phase == .present, !toNextPass {
       passPerson = person
     } else {
       nextPassPerson = person
@@ -79,7 +84,8 @@ public struct ScreeningDetector: Sendable {
   }
 
   /// Ends the current pass because the device went away or changed: a reading still forming
-  /// becomes an `unstablePass` (the subject must retry), a screened one simply ends.
+  /// with at least `minimumBurstSamples` valid samples becomes an `unstablePass` (the subject must
+  /// retry); a shorter one, or a screened one, simply ends.
   public mutating func interruptPass(at time: Seconds) -> DetectorEvent? {
     guard phase != .idle else { return nil }
     return endPass(at: time)
@@ -170,9 +176,7 @@ public struct ScreeningDetector: Sendable {
     let excessC = sample.objectC - sample.ambientC
     switch phase {
     case .idle:
-      guard excessC >= configuration.presenceMarginC,
-        configuration.plausibleSkinRangeC.contains(sample.objectC)
-      else { return }
+      guard startsPass(sample) else { return }
       phase = .present
       passPerson = sample.time - nextPassPersonTime <= configuration.badgeHoldTime ? nextPassPerson : nil
       nextPassPerson = nil

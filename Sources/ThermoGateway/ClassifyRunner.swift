@@ -83,16 +83,22 @@ public struct ClassifyRunner: Sendable {
       if let decision = state.pipeline.endPassIfStalled(asOf: row.time) {
         lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
       }
-      // The person column names who is at the sensor. With nobody in view, a tag announces the
-      // next subject and an untagged row that starts no pass withdraws it, so a badge never lands
-      // on an untagged stranger. In view, a tag other than the pass's own binds to a forming
-      // reading or waits for the next subject; the pass's own tag repeated changes nothing.
+      // The person column names who is at the sensor. A tag on an empty-scene row (the reading
+      // back at ambient, even while the previous pass is still ending) announces the next subject;
+      // an untagged row that starts no pass, with nobody in view, withdraws it, so a badge never
+      // lands on an untagged stranger. In view, a tag other than the pass's own binds to a
+      // forming reading or waits for the next subject; the pass's own tag repeated changes nothing.
       let present = state.pipeline.detector.isSubjectPresent
+      let passPerson = state.pipeline.detector.currentPassPerson
+      let startsPass = state.pipeline.detector.wouldStartPass(row.sample)
+      let emptyScene = !(row.objectC - row.ambientC >= state.pipeline.configuration.detector.departureMarginC)
       if let person = row.person {
-        if !present || person != state.pipeline.detector.currentPassPerson {
+        if emptyScene {
+          state.pipeline.announcePerson(person, at: row.time, toNextPass: true)
+        } else if !present || person != passPerson {
           state.pipeline.announcePerson(person, at: row.time)
         }
-      } else if !present, !state.pipeline.detector.wouldStartPass(row.sample) {
+      } else if !present, !startsPass {
         state.pipeline.announcePerson(nil, at: row.time)
       }
       if state.pipeline.ingest(row.sample) {

@@ -113,4 +113,20 @@ import ThermoGateway
     #expect(end.count == 2)
     #expect(runner.openRechecks == 0)
   }
+
+  // A tag on the empty-scene row where an unstable reading is still ending belongs to the next
+  // subject, not to the one leaving.
+  @Test func aTagWhileTheLastReadingEndsGoesToTheNextSubject() throws {
+    var runner = ClassifyRunner()
+    var lines: [String] = []
+    let rows: [(Double, Double, String?)] = [
+      (0.0, 34.0, nil), (0.1, 34.6, nil), (0.2, 34.0, nil), (0.3, 34.6, nil), (0.4, 22.5, nil), (0.5, 22.5, "Y"),
+      (0.6, 35.0, nil), (0.7, 35.05, nil), (0.8, 35.0, nil), (0.9, 22.5, nil), (1.0, 22.5, nil),
+    ]
+    for (t, o, p) in rows { lines += try runner.process(row(t, o, person: p)) }
+    #expect(lines.count == 2)
+    #expect(field(lines[0], "reason") == "\"unstable_reading\"")
+    #expect(field(lines[0], "person") == "null")
+    #expect(field(lines[1], "person") == "\"Y\"")
+  }
 }
