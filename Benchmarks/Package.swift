@@ -18,7 +18,7 @@ let package = Package(
         .product(name: "Benchmark", package: "benchmark"),
       ],
       path: "Benchmarks/CoreThroughput",
-      swiftSettings: [.swiftLanguageMode(.v6)],
+      swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")],
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )
   ]

@@ -8,8 +8,6 @@ struct PendingQueue<Element> {
     items.reserveCapacity(capacity)
   }
 
-  var isEmpty: Bool { readIndex == items.count }
-
   mutating func append(_ item: Element) {
     items.append(item)
   }

@@ -9,6 +9,8 @@ struct StableRun: Sendable {
   private var maximumQueue: [Int]
   private var scratch: [Celsius]
   private let mask: Int
+  /// Most samples held (the requested capacity; the buffers round it up to a power of two).
+  private let limit: Int
   /// Sequence numbers: `oldest..<next` are the samples held; slot = sequence & mask.
   private var oldest = 0
   private var next = 0
@@ -29,8 +31,6 @@ struct StableRun: Sendable {
     scratch.reserveCapacity(capacity)
     limit = requested
   }
-
-  private let limit: Int
 
   var count: Int { next - oldest }
   var minimum: Celsius { values[minimumQueue[minimumHead & mask] & mask] }

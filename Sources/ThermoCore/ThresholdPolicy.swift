@@ -32,7 +32,7 @@ public struct ThresholdPolicy: Sendable, Equatable {
     throws(ScreeningConfigurationError)
   {
     try Self.requireTenths(
-      fixedThresholdC, in: Self.allowedThresholdRangeC, field: "threshold_c")
+      fixedThresholdC, in: Self.allowedThresholdRangeC, field: "fixed_c")
     if case .adaptive(let offsetC, let idleReset) = mode {
       try Self.requireTenths(offsetC, in: Self.allowedBaselineOffsetRangeC, field: "baseline_offset_c")
       guard idleReset > 0, idleReset.isFinite else {

@@ -49,13 +49,15 @@ public struct ClassifyRunner: Sendable {
     latestTime = max(latestTime, row.time)
     var lines: [String] = []
     // Taken out of the dictionary while it is worked on, so the pipeline's storage stays unique.
-    let known = pipelines[row.entrance] != nil
-    var state =
-      pipelines.removeValue(forKey: row.entrance)
-      ?? EntranceState(
+    var state: EntranceState
+    if let known = pipelines.removeValue(forKey: row.entrance) {
+      state = known
+    } else {
+      entranceOrder.append(row.entrance)
+      state = EntranceState(
         pipeline: EntrancePipeline(configuration: settings.configuration(entrance: row.entrance, device: row.device)),
         device: row.device, lastTime: row.time)
-    if !known { entranceOrder.append(row.entrance) }
+    }
     if let device = row.device, device != state.device {
       let configuration = settings.configuration(entrance: row.entrance, device: device)
       if state.device == nil {
@@ -66,9 +68,7 @@ public struct ClassifyRunner: Sendable {
         // the old one was forming becomes a retry.
         state.pipeline.deviceChanged(
           calibration: configuration.calibration, warmUp: configuration.warmUp, at: row.time, timeIsEstimate: true)
-        while let decision = state.pipeline.nextDecision() {
-          lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
-        }
+        lines += recordDecisions(of: &state, entrance: row.entrance, line: row.line)
       }
       state.device = device
     }
@@ -102,9 +102,7 @@ public struct ClassifyRunner: Sendable {
         state.pipeline.announcePerson(nil, at: row.time)
       }
       if state.pipeline.ingest(row.sample) {
-        while let decision = state.pipeline.nextDecision() {
-          lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
-        }
+        lines += recordDecisions(of: &state, entrance: row.entrance, line: row.line)
       }
     case .screenings:
       let screening = Screening(
@@ -139,6 +137,14 @@ public struct ClassifyRunner: Sendable {
     expiredRechecks += expiries.count
     return lines
       + expiries.sorted { $0.expiry.deadline < $1.expiry.deadline }.map { Self.json($0.expiry, entrance: $0.entrance) }
+  }
+
+  private mutating func recordDecisions(of state: inout EntranceState, entrance: String, line: Int) -> [String] {
+    var lines: [String] = []
+    while let decision = state.pipeline.nextDecision() {
+      lines.append(record(decision, entrance: entrance, device: state.device, line: line))
+    }
+    return lines
   }
 
   private mutating func record(_ decision: Decision, entrance: String, device: String?, line: Int?) -> String {

@@ -60,12 +60,12 @@ public struct CohortFile: Sendable {
     for (offset, line) in lines.enumerated().dropFirst(3) {
       let lineNumber = offset + 1
       let cells = CSVLine.split(String(line))
-      func number(_ index: Int, _ field: String) -> Double? {
+      func number(_ index: Int) -> Double? {
         guard index < cells.count else { return nil }
         return Double(cells[index].trimmingCharacters(in: .whitespaces))
       }
       let subject = subjectColumn < cells.count ? cells[subjectColumn] : "line \(lineNumber)"
-      guard let oral = number(oralColumn, "aveOralM"), let ambient = number(ambientColumn, "T_atm") else {
+      guard let oral = number(oralColumn), let ambient = number(ambientColumn) else {
         skipped.append(
           InputError(
             source: source, line: lineNumber, field: "aveOralM/T_atm",
@@ -73,7 +73,7 @@ public struct CohortFile: Sendable {
         continue
       }
       for (round, index) in zip(Self.rounds, siteColumns) {
-        guard let skin = number(index, "") else {
+        guard let skin = number(index) else {
           skipped.append(
             InputError(
               source: source, line: lineNumber, field: "\(site.columnStem)\(round)",

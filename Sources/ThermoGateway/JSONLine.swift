@@ -16,10 +16,6 @@ public struct JSONLine: Sendable {
     append(key, String(value))
   }
 
-  public mutating func add(_ key: String, _ value: Bool) {
-    append(key, value ? "true" : "false")
-  }
-
   /// Numbers rounded to `decimals` places (0.01 °C keeps the 0.1 °C record resolution honest).
   public mutating func add(_ key: String, _ value: Double?, decimals: Int = 2) {
     guard let value, value.isFinite else {

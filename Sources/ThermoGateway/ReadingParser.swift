@@ -8,7 +8,6 @@ public struct ReadingParser: Sendable {
   public enum Format: String, Sendable { case csv, jsonl }
 
   public static let requiredFields = ["entrance", "time", "object_c", "ambient_c"]
-  public static let optionalFields = ["person", "device", "sensor_error"]
 
   public let source: String
   public private(set) var format: Format?
@@ -99,7 +98,7 @@ public struct ReadingParser: Sendable {
         return .success(number)
       }
     }
-    do {
+    do throws(InputError) {
       let entrance = try text("entrance").get()
       let timeText = try text("time").get()
       guard let time = Timestamp.parse(timeText) else {
@@ -125,10 +124,8 @@ public struct ReadingParser: Sendable {
         ReadingRow(
           line: lineNumber, entrance: entrance, time: time, objectC: objectC, ambientC: ambientC,
           person: optional("person"), device: optional("device"), sensorError: sensorError))
-    } catch let failure as InputError {
-      return .failure(failure)
     } catch {
-      return .failure(self.error(lineNumber, nil, "\(error)"))
+      return .failure(error)
     }
   }
 

@@ -168,11 +168,7 @@ public struct ScreeningSettings: Sendable, Equatable {
       }
       var fixed = base.fixedThresholdC
       var guardBand = base.guardBandC
-      var failedField: Node?
-      if let value = fields["fixed_c"] {
-        failedField = value
-        if let number = reader.double(value, "\(path).fixed_c") { fixed = number }
-      }
+      if let value = fields["fixed_c"], let number = reader.double(value, "\(path).fixed_c") { fixed = number }
       if let value = fields["guard_band_c"], let number = reader.double(value, "\(path).guard_band_c") {
         guardBand = number
       }
@@ -189,12 +185,7 @@ public struct ScreeningSettings: Sendable, Equatable {
           mode: adaptive ? .adaptive(offsetC: offset, idleReset: idleReset) : .fixed,
           fixedThresholdC: fixed, guardBandC: guardBand)
       } catch {
-        let fieldKey =
-          [
-            "threshold_c": "fixed_c", "baseline_offset_c": "baseline_offset_c", "guard_band_c": "guard_band_c",
-            "baseline_idle_reset_s": "baseline_idle_reset_s",
-          ][error.field] ?? error.field
-        reader.report(fields[fieldKey] ?? failedField ?? node, "\(path).\(fieldKey) \(error.message)")
+        reader.report(fields[error.field] ?? node, "\(path).\(error.field) \(error.message)")
         return base
       }
     }

@@ -69,7 +69,7 @@ struct YAMLReader {
   }
 
   mutating func string(_ node: Node, _ path: String) -> String? {
-    guard let scalar = node.scalar, !scalar.string.isEmpty, node.isScalarLike else {
+    guard let scalar = node.scalar, !scalar.string.isEmpty else {
       report(node, "\(path) must be a non-empty string")
       return nil
     }
@@ -102,11 +102,6 @@ struct YAMLReader {
 }
 
 extension Node {
-  var isScalarLike: Bool {
-    if case .scalar = self { return true }
-    return false
-  }
-
   var kindName: String {
     switch self {
     case .scalar: "scalar"

@@ -55,19 +55,16 @@ struct ClassifyCommand: ParsableCommand {
         badRows += 1
         print("error: \(error)", to: &standardError)
       case .success(let row)?:
-        do {
+        do throws(InputError) {
           for output in try runner.process(row) {
             decisions += 1
             print(output)
           }
-        } catch let error as InputError {
+        } catch {
           badRows += 1
           var located = error
           located.source = source.name
           print("error: \(located)", to: &standardError)
-        } catch {
-          badRows += 1
-          print("error: \(source.name):\(number): \(error)", to: &standardError)
         }
       }
     }

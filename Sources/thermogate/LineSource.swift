@@ -6,8 +6,8 @@ struct LineSource {
   let name: String
   private let fileLines: [Substring]?
 
-  init(path: String?) throws {
-    guard let path, path != "-" else {
+  init(path: String) throws {
+    guard path != "-" else {
       name = "<stdin>"
       fileLines = nil
       return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Thermogate: ParsableCommand {
@@ -16,6 +17,6 @@ struct Thermogate: ParsableCommand {
 /// Writes to standard error, for diagnostics that must not mix with JSON on standard output.
 struct StandardError: TextOutputStream {
   mutating func write(_ string: String) {
-    FileHandleOutput.standardError(string)
+    FileHandle.standardError.write(Data(string.utf8))
   }
 }

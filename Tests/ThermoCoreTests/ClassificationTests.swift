@@ -158,7 +158,7 @@ func screening(_ rawC: Celsius, at time: Seconds = 100, ambientC: Celsius = 22) 
       _ = try ThresholdPolicy(fixedThresholdC: value)
       Issue.record("accepted \(value)")
     } catch {
-      #expect(error.field == "threshold_c")
+      #expect(error.field == "fixed_c")
       #expect(error.message.contains("34.0–39.0"))
     }
   }
