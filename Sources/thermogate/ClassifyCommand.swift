@@ -72,6 +72,7 @@ struct ClassifyCommand: ParsableCommand {
       decisions += 1
       print(output)
     }
+    fflush(nil)  // all C streams: the summary comes after the results, also when both go to one file
     print("summary: \(runner.summary)", to: &standardError)
     if badRows > 0 {
       print("\(badRows) bad row(s) in \(source.name); \(decisions) result(s) written", to: &standardError)
