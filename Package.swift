@@ -34,6 +34,9 @@ let package = Package(
     ),
     // The pure screening core: Swift standard library only, no clock, no I/O.
     .target(name: "ThermoCore", swiftSettings: strictSwift6),
+    // The driver layer. So far: the MLX90614's SMBus words, PEC and conversions (issue 3 adds the
+    // transports, the bridges and discovery on top of CLibUSB and CUdev).
+    .target(name: "ThermoDevices", swiftSettings: strictSwift6),
     // Edge code: input formats, configuration, cohort files.
     .target(
       name: "ThermoGateway",
@@ -53,6 +56,11 @@ let package = Package(
       dependencies: [
         "ThermoCore", .product(name: "PropertyBased", package: "swift-property-based"),
       ],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "ThermoDevicesTests",
+      dependencies: ["ThermoDevices"],
       swiftSettings: strictSwift6
     ),
     .testTarget(
