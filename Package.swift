@@ -20,8 +20,7 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
-    // C libraries, wrapped once. Their Swift owners (transports, hot-plug monitor) live in the
-    // driver layer; until it lands only the link check in SystemLibraryTests uses them.
+    // C libraries, wrapped once; their Swift owners live in the driver layer (ThermoDevices).
     .systemLibrary(
       name: "CLibUSB",
       pkgConfig: "libusb-1.0",
@@ -34,9 +33,9 @@ let package = Package(
     ),
     // The pure screening core: Swift standard library only, no clock, no I/O.
     .target(name: "ThermoCore", swiftSettings: strictSwift6),
-    // The driver layer. So far: the MLX90614's SMBus words, PEC and conversions (issue 3 adds the
-    // transports, the bridges and discovery on top of CLibUSB and CUdev).
-    .target(name: "ThermoDevices", swiftSettings: strictSwift6),
+    // The driver layer. So far: libusb's errors as typed values and the MLX90614's SMBus words,
+    // PEC and conversions (issue 3 adds the transports, the bridges and discovery).
+    .target(name: "ThermoDevices", dependencies: ["CLibUSB"], swiftSettings: strictSwift6),
     // Edge code: input formats, configuration, cohort files.
     .target(
       name: "ThermoGateway",
