@@ -36,6 +36,8 @@ let package = Package(
     // The driver layer. So far: libusb's errors as typed values and the MLX90614's SMBus words,
     // PEC and conversions (issue 3 adds the transports, the bridges and discovery).
     .target(name: "ThermoDevices", dependencies: ["CLibUSB"], swiftSettings: strictSwift6),
+    // Device models: the device side of the same bytes, for tests and the demo.
+    .target(name: "ThermoSimulation", dependencies: ["ThermoDevices"], swiftSettings: strictSwift6),
     // Edge code: input formats, configuration, cohort files.
     .target(
       name: "ThermoGateway",
@@ -60,6 +62,11 @@ let package = Package(
     .testTarget(
       name: "ThermoDevicesTests",
       dependencies: ["ThermoDevices"],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "ThermoSimulationTests",
+      dependencies: ["ThermoSimulation", "ThermoDevices"],
       swiftSettings: strictSwift6
     ),
     .testTarget(

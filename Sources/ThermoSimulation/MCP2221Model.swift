@@ -1,0 +1,110 @@
+import ThermoDevices
+
+/// The device side of an MCP2221A's HID interface for SMBus word reads: the mirror of
+/// `MCP2221WordRead`, answering 64-byte OUT reports with 64-byte IN reports as the chip does
+/// (protocol reference §1.3–1.9): byte 0 echoes the command, `[1] = 0x01` while the engine is
+/// busy, read-back through `0x40` polls, cancel results 0x10/0x11, zero-filled reports.
+public struct MCP2221Model: Sendable {
+  /// The sensor on the bus, or nil when none answers.
+  public var sensor: MLX90614Model?
+  /// `0x40` polls answered "still reading" (state 0x50) before the data is ready.
+  public var pollsBeforeReady = 0
+  /// Engine state a stuck bus reports on the next transfer (e.g. 0x62, stop timeout), if any.
+  public var stuckState: UInt8?
+
+  private enum Engine: Sendable, Equatable {
+    case idle
+    /// The command byte was written without STOP.
+    case commandWritten(address: UInt8, command: UInt8)
+    case addressNotAcknowledged
+    case reading(data: [UInt8], pollsLeft: Int)
+  }
+
+  private var engine = Engine.idle
+
+  public init(sensor: MLX90614Model?) {
+    self.sensor = sensor
+  }
+
+  /// The engine state byte the chip reports.
+  private var engineState: UInt8 {
+    switch engine {
+    case .idle: 0x00
+    case .commandWritten: 0x45
+    case .addressNotAcknowledged: 0x25
+    case .reading(_, let pollsLeft): pollsLeft > 0 ? 0x50 : 0x55
+    }
+  }
+
+  /// Answers one OUT report; nil for a report the chip does not answer (reset, unknown command).
+  public mutating func handle(_ out: [UInt8]) -> [UInt8]? {
+    guard out.count == MCP2221Report.size, let command = MCP2221Report.Command(rawValue: out[0]) else { return nil }
+    switch command {
+    case .statusSetParameters: return status(cancel: out[2] == 0x10)
+    case .writeDataNoStop, .writeData, .writeDataRepeatedStart: return write(command, out)
+    case .readDataRepeatedStart, .readData: return read(command, out)
+    case .getData: return getData()
+    }
+  }
+
+  private mutating func write(_ command: MCP2221Report.Command, _ out: [UInt8]) -> [UInt8] {
+    if let stuckState { return reply(command, [0x00, stuckState]) }
+    if case .reading = engine { return reply(command, [0x01, engineState]) }
+    let stateBefore = engineState
+    let address = out[3] >> 1
+    let length = Int(out[1]) | Int(out[2]) << 8
+    guard length >= 1, sensor.map({ $0.address == address || address == 0 }) == true else {
+      engine = .addressNotAcknowledged
+      return reply(command, [0x00, stateBefore])
+    }
+    engine = .commandWritten(address: address, command: out[4])
+    return reply(command, [0x00, stateBefore])
+  }
+
+  private mutating func read(_ command: MCP2221Report.Command, _ out: [UInt8]) -> [UInt8] {
+    if let stuckState { return reply(command, [0x00, stuckState]) }
+    if case .reading = engine { return reply(command, [0x01, engineState]) }
+    let stateBefore = engineState
+    // Both spellings of the read address are in use (kernel: addr << 1; others: addr << 1 | 1).
+    let address = out[3] >> 1
+    guard case .commandWritten(let written, let register) = engine, written == address,
+      let data = sensor?.readWordReply(address: address, command: register),
+      Int(out[1]) | Int(out[2]) << 8 == data.count
+    else {
+      engine = .addressNotAcknowledged
+      return reply(command, [0x00, stateBefore])
+    }
+    engine = .reading(data: data, pollsLeft: pollsBeforeReady)
+    return reply(command, [0x00, stateBefore])
+  }
+
+  private mutating func getData() -> [UInt8] {
+    switch engine {
+    case .addressNotAcknowledged:
+      return reply(.getData, [0x41, 0x25, 127])
+    case .reading(let data, let pollsLeft) where pollsLeft > 0:
+      engine = .reading(data: data, pollsLeft: pollsLeft - 1)
+      return reply(.getData, [0x00, 0x50, 0x00])
+    case .reading(let data, _):
+      engine = .idle
+      return reply(.getData, [0x00, 0x55, UInt8(data.count)] + data)
+    case .idle, .commandWritten:
+      return reply(.getData, [0x41, engineState, 127])
+    }
+  }
+
+  private mutating func status(cancel: Bool) -> [UInt8] {
+    var payload = [UInt8](repeating: 0, count: 8)
+    if cancel {
+      payload[1] = engine == .idle ? 0x11 : 0x10
+      engine = .idle
+      stuckState = nil
+    }
+    payload[7] = engineState
+    return reply(.statusSetParameters, payload)
+  }
+
+  private func reply(_ command: MCP2221Report.Command, _ payload: [UInt8]) -> [UInt8] {
+    MCP2221Report.make(command, payload)
+  }
+}
