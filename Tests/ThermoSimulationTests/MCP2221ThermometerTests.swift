@@ -1,0 +1,68 @@
+import Testing
+import ThermoCore
+import ThermoDevices
+
+@testable import ThermoSimulation
+
+@Suite struct MCP2221ThermometerTests {
+  func thermometer(objectC: Double = 36.4, ambientC: Double = 22.5) -> MCP2221Thermometer<SimulatedMCP2221Transport> {
+    MCP2221Thermometer(
+      transport: SimulatedMCP2221Transport(
+        chip: MCP2221Model(sensor: MLX90614Model(objectC: objectC, ambientC: ambientC))))
+  }
+
+  @Test func aSampleCarriesObjectAndAmbientAtTheCallersTime() throws {
+    var device = thermometer()
+    let sample = try device.sample(at: 1234.5)
+    #expect(sample.time == 1234.5)
+    #expect(abs(sample.objectC - 36.4) <= 0.01)
+    #expect(abs(sample.ambientC - 22.5) <= 0.01)
+    #expect(!sample.sensorError)
+    // Two word reads, each 0x94, 0x93, 0x40, in order: ambient (0x06) first.
+    #expect(device.transport.sentReports.map { $0[0] } == [0x94, 0x93, 0x40, 0x94, 0x93, 0x40])
+    #expect(device.transport.sentReports[0][4] == 0x06)
+    #expect(device.transport.sentReports[3][4] == 0x07)
+  }
+
+  @Test func theSensorsErrorFlagMakesAFlaggedSampleForTheDetector() throws {
+    var device = thermometer()
+    device.transport.chip.sensor?.errorFlag = true
+    let sample = try device.sample(at: 0)
+    #expect(sample.sensorError)
+    #expect(sample.objectC.isNaN)
+  }
+
+  @Test func aStalledDeviceTimesOutAndIsCancelledSoTheNextReadWorks() throws {
+    var device = thermometer()
+    device.transport.unansweredExchanges = 1
+    #expect(throws: MCP2221Thermometer<SimulatedMCP2221Transport>.ReadError.transport(.timeout)) {
+      try device.sample(at: 0)
+    }
+    #expect(device.transport.sentReports.last == MCP2221Report.cancel)
+    #expect(abs(try device.sample(at: 1).objectC - 36.4) <= 0.01)
+  }
+
+  @Test func anUnpluggedDeviceSaysSo() {
+    var device = thermometer()
+    device.transport.isUnplugged = true
+    #expect(throws: MCP2221Thermometer<SimulatedMCP2221Transport>.ReadError.transport(.disconnected)) {
+      try device.sample(at: 0)
+    }
+  }
+
+  @Test func samplesFromTheSimulatedDeviceDriveTheScreeningCore() throws {
+    var device = thermometer(objectC: 22.8, ambientC: 22.5)
+    var entrance = EntrancePipeline()
+    var decisions: [Decision] = []
+    var time = 0.0
+    for objectC in [22.8, 22.8, 35.1, 35.12, 35.1, 35.1, 22.8, 22.8] {
+      device.transport.chip.sensor?.objectC = objectC
+      if entrance.ingest(try device.sample(at: time)) {
+        while let decision = entrance.nextDecision() { decisions.append(decision) }
+      }
+      time += 0.1
+    }
+    #expect(decisions.map(\.screeningClass) == [.normal])
+    #expect(abs((decisions.first?.rawObjectC ?? 0) - 35.1) <= 0.02)
+  }
+}
