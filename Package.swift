@@ -35,7 +35,7 @@ let package = Package(
     .target(name: "ThermoCore", swiftSettings: strictSwift6),
     // The driver layer. So far: libusb's errors as typed values and the MLX90614's SMBus words,
     // PEC and conversions (issue 3 adds the transports, the bridges and discovery).
-    .target(name: "ThermoDevices", dependencies: ["ThermoCore", "CLibUSB"], swiftSettings: strictSwift6),
+    .target(name: "ThermoDevices", dependencies: ["ThermoCore", "CLibUSB", "CUdev"], swiftSettings: strictSwift6),
     // Device models: the device side of the same bytes, for tests and the demo.
     .target(name: "ThermoSimulation", dependencies: ["ThermoDevices"], swiftSettings: strictSwift6),
     // Edge code: input formats, configuration, cohort files.

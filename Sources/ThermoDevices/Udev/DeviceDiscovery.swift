@@ -1,0 +1,78 @@
+/// The USB device families thermogate drives, by the IDs in hardware-notes.md.
+public enum DeviceFamily: String, Sendable, CaseIterable {
+  case mcp2221
+  case cp2112
+  case temper
+  case usbRelay = "usb-relay"
+
+  /// The family of a USB device, or nil when thermogate does not drive it. Relay boards share a
+  /// V-USB vendor/product pair with other hobby devices, so their product string must match too.
+  public static func of(vendorID: UInt16, productID: UInt16, product: String?) -> DeviceFamily? {
+    switch (vendorID, productID) {
+    case (0x04D8, 0x00DD): .mcp2221
+    case (0x10C4, 0xEA90): .cp2112
+    case (0x0C45, 0x7401), (0x413D, 0x2107), (0x1A86, 0xE025): .temper
+    case (0x16C0, 0x05DF) where product?.hasPrefix("USBRelay") == true: .usbRelay
+    default: nil
+    }
+  }
+}
+
+/// A supported device found on the bus.
+public struct DiscoveredDevice: Sendable, Hashable {
+  public var family: DeviceFamily
+  public var vendorID: UInt16
+  public var productID: UInt16
+  public var serial: String?
+  /// Where it is plugged in (the kernel's port path, e.g. `1-1.2`).
+  public var portPath: String
+  public var devNode: String?
+
+  /// How configuration names this device: by serial number when it has one (it follows the
+  /// device to any port), else by port (two identical serial-less bridges stay apart).
+  public var stableAddress: String {
+    if let serial, !serial.isEmpty { return "\(family.rawValue):serial:\(serial)" }
+    return "\(family.rawValue):port:\(portPath)"
+  }
+}
+
+/// Finds supported USB devices through libudev. A hot-plug event is only a hint: callers rescan
+/// and diff with `DeviceInventory`, which also works where no udev daemon sends events.
+public enum DeviceDiscovery {
+  static let sysfsAttributes = ["idVendor", "idProduct", "serial", "product"]
+
+  public static func scanUSB() throws(UdevError) -> [DiscoveredDevice] {
+    try UdevEnumerator.devices(subsystem: "usb", deviceType: "usb_device", attributes: sysfsAttributes)
+      .compactMap(device(from:))
+  }
+
+  /// Reads IDs from udev properties when a udev daemon has run, else from sysfs attributes.
+  static func device(from record: UdevDeviceRecord) -> DiscoveredDevice? {
+    func value(_ property: String, _ attribute: String) -> String? {
+      record.properties[property] ?? record.attributes[attribute]
+    }
+    guard let vendor = value("ID_VENDOR_ID", "idVendor").flatMap({ UInt16($0, radix: 16) }),
+      let product = value("ID_MODEL_ID", "idProduct").flatMap({ UInt16($0, radix: 16) }),
+      let family = DeviceFamily.of(vendorID: vendor, productID: product, product: record.attributes["product"])
+    else { return nil }
+    return DiscoveredDevice(
+      family: family, vendorID: vendor, productID: product, serial: value("ID_SERIAL_SHORT", "serial"),
+      portPath: record.sysName, devNode: record.devNode)
+  }
+}
+
+/// The devices present, updated by rescans: what appeared and what went away since the last one.
+public struct DeviceInventory: Sendable {
+  public private(set) var devices: Set<DiscoveredDevice> = []
+
+  public init() {}
+
+  public mutating func update(with scan: [DiscoveredDevice]) -> (added: [DiscoveredDevice], removed: [DiscoveredDevice])
+  {
+    let now = Set(scan)
+    let added = now.subtracting(devices).sorted { $0.stableAddress < $1.stableAddress }
+    let removed = devices.subtracting(now).sorted { $0.stableAddress < $1.stableAddress }
+    devices = now
+    return (added, removed)
+  }
+}
