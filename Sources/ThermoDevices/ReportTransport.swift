@@ -1,9 +1,18 @@
-/// A HID interface that answers each OUT report with one IN report (MCP2221, CP2112, TEMPer,
-/// relay boards). Drivers are written against this, so the same driver code runs over libusb,
-/// hidraw or a simulator.
+/// A HID interface moving fixed-size reports (64 bytes for MCP2221 and CP2112). Drivers are
+/// written against this, so the same driver code runs over libusb, hidraw or a simulator.
 public protocol ReportTransport {
-  /// Sends `report` and returns the IN report that answers it, waiting at most `timeout`.
-  mutating func exchange(_ report: [UInt8], timeout: Duration) throws(TransportError) -> [UInt8]
+  /// Sends one OUT report.
+  mutating func send(_ report: [UInt8]) throws(TransportError)
+  /// The next IN report, waiting at most `timeout`.
+  mutating func receive(timeout: Duration) throws(TransportError) -> [UInt8]
+}
+
+extension ReportTransport {
+  /// Sends `report` and returns the IN report that answers it (one-to-one protocols: MCP2221).
+  public mutating func exchange(_ report: [UInt8], timeout: Duration) throws(TransportError) -> [UInt8] {
+    try send(report)
+    return try receive(timeout: timeout)
+  }
 }
 
 /// How moving a report failed, apart from what the device said in it.

@@ -4,7 +4,7 @@ import ThermoDevices
 /// `MCP2221WordRead`, answering 64-byte OUT reports with 64-byte IN reports as the chip does
 /// (protocol reference §1.3–1.9): byte 0 echoes the command, `[1] = 0x01` while the engine is
 /// busy, read-back through `0x40` polls, cancel results 0x10/0x11, zero-filled reports.
-public struct MCP2221Model: Sendable {
+public struct MCP2221Model: ReportDeviceModel {
   /// The sensor on the bus, or nil when none answers.
   public var sensor: MLX90614Model?
   /// `0x40` polls answered "still reading" (state 0x50) before the data is ready.
@@ -36,8 +36,13 @@ public struct MCP2221Model: Sendable {
     }
   }
 
-  /// Answers one OUT report; nil for a report the chip does not answer (reset, unknown command).
-  public mutating func handle(_ out: [UInt8]) -> [UInt8]? {
+  /// Answers one OUT report with one IN report (none for a reset or an unknown command).
+  public mutating func handle(_ out: [UInt8]) -> [[UInt8]] {
+    answer(out).map { [$0] } ?? []
+  }
+
+  /// The IN report answering `out`, or nil when the chip does not answer.
+  public mutating func answer(_ out: [UInt8]) -> [UInt8]? {
     guard out.count == MCP2221Report.size, let command = MCP2221Report.Command(rawValue: out[0]) else { return nil }
     switch command {
     case .statusSetParameters: return status(cancel: out[2] == 0x10)

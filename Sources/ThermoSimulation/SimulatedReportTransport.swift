@@ -1,27 +1,39 @@
 import ThermoDevices
 
-/// A `ReportTransport` whose device is a simulated MCP2221A: the driver's bytes go to the model
-/// and the model's bytes come back, with the faults a USB link has (no reply, unplugged).
-public struct SimulatedMCP2221Transport: ReportTransport, Sendable {
-  public var chip: MCP2221Model
-  /// The next this-many exchanges get no reply (a stalled device).
-  public var unansweredExchanges = 0
+/// A device model that answers each OUT report with zero or more IN reports.
+public protocol ReportDeviceModel: Sendable {
+  mutating func handle(_ out: [UInt8]) -> [[UInt8]]
+}
+
+/// A `ReportTransport` whose device is a simulated model: the driver's bytes go to the model and
+/// the model's bytes come back, with the faults a USB link has (lost replies, unplugging).
+public struct SimulatedReportTransport<Model: ReportDeviceModel>: ReportTransport, Sendable {
+  public var model: Model
+  /// The replies to the next this-many OUT reports are lost (a stalled device).
+  public var lostReplies = 0
   public var isUnplugged = false
   /// Every OUT report sent, for tests that check the bytes.
   public private(set) var sentReports: [[UInt8]] = []
+  private var inbox: [[UInt8]] = []
 
-  public init(chip: MCP2221Model) {
-    self.chip = chip
+  public init(model: Model) {
+    self.model = model
   }
 
-  public mutating func exchange(_ report: [UInt8], timeout: Duration) throws(TransportError) -> [UInt8] {
+  public mutating func send(_ report: [UInt8]) throws(TransportError) {
     guard !isUnplugged else { throw .disconnected }
     sentReports.append(report)
-    if unansweredExchanges > 0 {
-      unansweredExchanges -= 1
-      throw .timeout
+    let replies = model.handle(report)
+    if lostReplies > 0 {
+      lostReplies -= 1
+      return
     }
-    guard let reply = chip.handle(report) else { throw .timeout }
-    return reply
+    inbox += replies
+  }
+
+  public mutating func receive(timeout: Duration) throws(TransportError) -> [UInt8] {
+    guard !isUnplugged else { throw .disconnected }
+    guard !inbox.isEmpty else { throw .timeout }
+    return inbox.removeFirst()
   }
 }

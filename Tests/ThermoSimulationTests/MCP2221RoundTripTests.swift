@@ -15,7 +15,7 @@ import ThermoDevices
     var sent: [[UInt8]] = []
     while case .send(let out) = action {
       sent.append(out)
-      guard let reply = chip.handle(out) else { return (.failed(.protocolMisuse), sent) }
+      guard let reply = chip.answer(out) else { return (.failed(.protocolMisuse), sent) }
       action = read.receive(reply)
     }
     return (action, sent)
@@ -90,15 +90,15 @@ import ThermoDevices
     var chip = MCP2221Model(sensor: MLX90614Model(objectC: 35.0, ambientC: 22.0))
     chip.pollsBeforeReady = 5
     var first = MCP2221WordRead(address: 0x5A, command: 0x07, pecPolicy: .reject)
-    guard case .send(let write) = first.start(), let written = chip.handle(write),
-      case .send(let read) = first.receive(written), let reading = chip.handle(read),
+    guard case .send(let write) = first.start(), let written = chip.answer(write),
+      case .send(let read) = first.receive(written), let reading = chip.answer(read),
       case .send = first.receive(reading)
     else {
       Issue.record("the first read should be under way")
       return
     }
     var second = MCP2221WordRead(address: 0x5A, command: 0x06, pecPolicy: .reject)
-    guard case .send(let secondWrite) = second.start(), let refused = chip.handle(secondWrite) else {
+    guard case .send(let secondWrite) = second.start(), let refused = chip.answer(secondWrite) else {
       Issue.record("no reply")
       return
     }

@@ -5,10 +5,12 @@ import ThermoDevices
 @testable import ThermoSimulation
 
 @Suite struct MCP2221ThermometerTests {
-  func thermometer(objectC: Double = 36.4, ambientC: Double = 22.5) -> MCP2221Thermometer<SimulatedMCP2221Transport> {
+  func thermometer(objectC: Double = 36.4, ambientC: Double = 22.5) -> MCP2221Thermometer<
+    SimulatedReportTransport<MCP2221Model>
+  > {
     MCP2221Thermometer(
-      transport: SimulatedMCP2221Transport(
-        chip: MCP2221Model(sensor: MLX90614Model(objectC: objectC, ambientC: ambientC))))
+      transport: SimulatedReportTransport(
+        model: MCP2221Model(sensor: MLX90614Model(objectC: objectC, ambientC: ambientC))))
   }
 
   @Test func aSampleCarriesObjectAndAmbientAtTheCallersTime() throws {
@@ -26,7 +28,7 @@ import ThermoDevices
 
   @Test func theSensorsErrorFlagMakesAFlaggedSampleForTheDetector() throws {
     var device = thermometer()
-    device.transport.chip.sensor?.errorFlag = true
+    device.transport.model.sensor?.errorFlag = true
     let sample = try device.sample(at: 0)
     #expect(sample.sensorError)
     #expect(sample.objectC.isNaN)
@@ -34,8 +36,8 @@ import ThermoDevices
 
   @Test func aStalledDeviceTimesOutAndIsCancelledSoTheNextReadWorks() throws {
     var device = thermometer()
-    device.transport.unansweredExchanges = 1
-    #expect(throws: MCP2221Thermometer<SimulatedMCP2221Transport>.ReadError.transport(.timeout)) {
+    device.transport.lostReplies = 1
+    #expect(throws: MCP2221Thermometer<SimulatedReportTransport<MCP2221Model>>.ReadError.transport(.timeout)) {
       try device.sample(at: 0)
     }
     #expect(device.transport.sentReports.last == MCP2221Report.cancel)
@@ -45,7 +47,7 @@ import ThermoDevices
   @Test func anUnpluggedDeviceSaysSo() {
     var device = thermometer()
     device.transport.isUnplugged = true
-    #expect(throws: MCP2221Thermometer<SimulatedMCP2221Transport>.ReadError.transport(.disconnected)) {
+    #expect(throws: MCP2221Thermometer<SimulatedReportTransport<MCP2221Model>>.ReadError.transport(.disconnected)) {
       try device.sample(at: 0)
     }
   }
@@ -56,7 +58,7 @@ import ThermoDevices
     var decisions: [Decision] = []
     var time = 0.0
     for objectC in [22.8, 22.8, 35.1, 35.12, 35.1, 35.1, 22.8, 22.8] {
-      device.transport.chip.sensor?.objectC = objectC
+      device.transport.model.sensor?.objectC = objectC
       if entrance.ingest(try device.sample(at: time)) {
         while let decision = entrance.nextDecision() { decisions.append(decision) }
       }
