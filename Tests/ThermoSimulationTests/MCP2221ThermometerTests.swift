@@ -5,30 +5,31 @@ import ThermoDevices
 @testable import ThermoSimulation
 
 @Suite struct MCP2221ThermometerTests {
-  func thermometer(objectC: Double = 36.4, ambientC: Double = 22.5) -> MCP2221Thermometer<
-    SimulatedReportTransport<MCP2221Model>
-  > {
-    MCP2221Thermometer(
-      transport: SimulatedReportTransport(
-        model: MCP2221Model(sensor: MLX90614Model(objectC: objectC, ambientC: ambientC))))
+  typealias Device = MLX90614Thermometer<MCP2221Bridge<SimulatedReportTransport<MCP2221Model>>>
+
+  func thermometer(objectC: Double = 36.4, ambientC: Double = 22.5) -> Device {
+    MLX90614Thermometer(
+      bridge: MCP2221Bridge(
+        transport: SimulatedReportTransport(
+          model: MCP2221Model(sensor: MLX90614Model(objectC: objectC, ambientC: ambientC)))))
   }
 
   @Test func aSampleCarriesObjectAndAmbientAtTheCallersTime() throws {
     var device = thermometer()
     let sample = try device.sample(at: 1234.5)
     #expect(sample.time == 1234.5)
-    #expect(abs(sample.objectC - 36.4) <= 0.01)
-    #expect(abs(sample.ambientC - 22.5) <= 0.01)
+    #expect(abs(sample.objectC - 36.4) <= 0.0101)
+    #expect(abs(sample.ambientC - 22.5) <= 0.0101)
     #expect(!sample.sensorError)
     // Two word reads, each 0x94, 0x93, 0x40, in order: ambient (0x06) first.
-    #expect(device.transport.sentReports.map { $0[0] } == [0x94, 0x93, 0x40, 0x94, 0x93, 0x40])
-    #expect(device.transport.sentReports[0][4] == 0x06)
-    #expect(device.transport.sentReports[3][4] == 0x07)
+    #expect(device.bridge.transport.sentReports.map { $0[0] } == [0x94, 0x93, 0x40, 0x94, 0x93, 0x40])
+    #expect(device.bridge.transport.sentReports[0][4] == 0x06)
+    #expect(device.bridge.transport.sentReports[3][4] == 0x07)
   }
 
   @Test func theSensorsErrorFlagMakesAFlaggedSampleForTheDetector() throws {
     var device = thermometer()
-    device.transport.model.sensor?.errorFlag = true
+    device.bridge.transport.model.sensor?.errorFlag = true
     let sample = try device.sample(at: 0)
     #expect(sample.sensorError)
     #expect(sample.objectC.isNaN)
@@ -36,18 +37,18 @@ import ThermoDevices
 
   @Test func aStalledDeviceTimesOutAndIsCancelledSoTheNextReadWorks() throws {
     var device = thermometer()
-    device.transport.lostReplies = 1
-    #expect(throws: MCP2221Thermometer<SimulatedReportTransport<MCP2221Model>>.ReadError.transport(.timeout)) {
+    device.bridge.transport.lostReplies = 1
+    #expect(throws: BridgeError.transport(.timeout)) {
       try device.sample(at: 0)
     }
-    #expect(device.transport.sentReports.last == MCP2221Report.cancel)
-    #expect(abs(try device.sample(at: 1).objectC - 36.4) <= 0.01)
+    #expect(device.bridge.transport.sentReports.last == MCP2221Report.cancel)
+    #expect(abs(try device.sample(at: 1).objectC - 36.4) <= 0.0101)
   }
 
   @Test func anUnpluggedDeviceSaysSo() {
     var device = thermometer()
-    device.transport.isUnplugged = true
-    #expect(throws: MCP2221Thermometer<SimulatedReportTransport<MCP2221Model>>.ReadError.transport(.disconnected)) {
+    device.bridge.transport.isUnplugged = true
+    #expect(throws: BridgeError.transport(.disconnected)) {
       try device.sample(at: 0)
     }
   }
@@ -58,7 +59,7 @@ import ThermoDevices
     var decisions: [Decision] = []
     var time = 0.0
     for objectC in [22.8, 22.8, 35.1, 35.12, 35.1, 35.1, 22.8, 22.8] {
-      device.transport.model.sensor?.objectC = objectC
+      device.bridge.transport.model.sensor?.objectC = objectC
       if entrance.ingest(try device.sample(at: time)) {
         while let decision = entrance.nextDecision() { decisions.append(decision) }
       }
