@@ -1,0 +1,8 @@
+/// A serial line (USB virtual COM port, pty): bytes out, bytes in with a timeout. Serial
+/// drivers (Optris, PyroUSB) are written against this, so they run unchanged over a real port,
+/// a pty or an in-process simulator.
+public protocol ByteStreamTransport {
+  mutating func write(_ bytes: [UInt8]) throws(TransportError)
+  /// Exactly `count` bytes, waiting at most `timeout` for all of them.
+  mutating func read(count: Int, timeout: Duration) throws(TransportError) -> [UInt8]
+}
