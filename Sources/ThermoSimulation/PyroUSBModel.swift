@@ -1,7 +1,7 @@
 import ThermoDevices
 
 /// The device side of a Calex PyroUSB: a Modbus RTU slave with the sensor's register map.
-public struct PyroUSBModel: Sendable {
+public struct PyroUSBModel: ByteStreamDeviceModel {
   public var address: UInt8 = 1
   public var objectC: Double
   public var sensorC: Double
@@ -64,34 +64,5 @@ public struct PyroUSBModel: Sendable {
     var framed = ModbusRTU.frame(reply)
     if corruptsCRC { framed[framed.count - 1] ^= 0xFF }
     return framed
-  }
-}
-
-/// A `ByteStreamTransport` whose other end is an in-process model (the pty-backed one that
-/// exercises real termios comes with the serial port driver).
-public struct SimulatedByteStream: ByteStreamTransport, Sendable {
-  public var model: PyroUSBModel
-  public var isUnplugged = false
-  public private(set) var written: [[UInt8]] = []
-  private var inbox: [UInt8] = []
-
-  public init(model: PyroUSBModel) {
-    self.model = model
-  }
-
-  public mutating func write(_ bytes: [UInt8]) throws(TransportError) {
-    guard !isUnplugged else { throw .disconnected }
-    written.append(bytes)
-    inbox += model.handle(bytes)
-  }
-
-  public mutating func read(count: Int, timeout: Duration) throws(TransportError) -> [UInt8] {
-    guard !isUnplugged else { throw .disconnected }
-    guard inbox.count >= count else {
-      inbox.removeAll()
-      throw .timeout
-    }
-    defer { inbox.removeFirst(count) }
-    return Array(inbox.prefix(count))
   }
 }

@@ -11,7 +11,7 @@ import ThermoDevices
         0x01, 0x03, 0x00, 0x12, 0x00, 0x01, 0x24, 0x0F,
       ])
     #expect(try ModbusRTU.checkedBody([0x01, 0x03, 0x02, 0x01, 0x75, 0x78, 0x33]) == [0x01, 0x03, 0x02, 0x01, 0x75])
-    #expect(PyroUSBThermometer<SimulatedByteStream>.celsius(0x0175) == 37.3)
+    #expect(PyroUSBThermometer<SimulatedByteStream<PyroUSBModel>>.celsius(0x0175) == 37.3)
     #expect(
       ModbusRTU.writeRequest(address: 1, register: 0x18, value: 0x2648) == [
         0x01, 0x06, 0x00, 0x18, 0x26, 0x48, 0x13, 0x9B,
@@ -20,10 +20,12 @@ import ThermoDevices
     #expect(throws: ModbusRTU.Failure.crcMismatch(expected: 0x3378, received: 0x3379)) {
       try ModbusRTU.checkedBody([0x01, 0x03, 0x02, 0x01, 0x75, 0x79, 0x33])
     }
-    #expect(PyroUSBThermometer<SimulatedByteStream>.celsius(0xFF9C) == -10.0)
+    #expect(PyroUSBThermometer<SimulatedByteStream<PyroUSBModel>>.celsius(0xFF9C) == -10.0)
   }
 
-  func thermometer(_ configure: (inout PyroUSBModel) -> Void = { _ in }) -> PyroUSBThermometer<SimulatedByteStream> {
+  func thermometer(_ configure: (inout PyroUSBModel) -> Void = { _ in }) -> PyroUSBThermometer<
+    SimulatedByteStream<PyroUSBModel>
+  > {
     var model = PyroUSBModel(objectC: 36.7, sensorC: 24.1)
     configure(&model)
     return PyroUSBThermometer(stream: SimulatedByteStream(model: model))
