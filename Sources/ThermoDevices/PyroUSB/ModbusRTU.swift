@@ -78,24 +78,19 @@ public enum ModbusRTU {
   public static func readReply<Stream: ByteStreamTransport>(
     from stream: inout Stream, function: Function, timeout: Duration
   ) throws(PyroUSBError) -> [UInt8] {
-    do {
-      let header = try stream.read(count: 3, timeout: timeout)
-      if header[1] == function.rawValue | 0x80 {
-        let rest = try stream.read(count: 2, timeout: timeout)
-        let body = try checkedBody(header + rest)
-        throw PyroUSBError.modbus(.exception(function: function.rawValue, code: body[2]))
-      }
-      guard header[1] == function.rawValue else { throw PyroUSBError.modbus(.unexpectedReply(header)) }
-      let remaining = function == .writeSingleRegister ? 5 : Int(header[2]) + 2
-      return try checkedBody(header + stream.read(count: remaining, timeout: timeout))
-    } catch let error as TransportError {
-      throw .transport(error)
-    } catch let error as Failure {
-      throw .modbus(error)
-    } catch let error as PyroUSBError {
-      throw error
-    } catch {
-      throw .modbus(.unexpectedReply([]))
+    func read(_ count: Int) throws(PyroUSBError) -> [UInt8] {
+      do { return try stream.read(count: count, timeout: timeout) } catch { throw .transport(error) }
     }
+    func checked(_ frame: [UInt8]) throws(PyroUSBError) -> [UInt8] {
+      do { return try checkedBody(frame) } catch { throw .modbus(error) }
+    }
+    let header = try read(3)
+    if header[1] == function.rawValue | 0x80 {
+      let body = try checked(header + read(2))
+      throw .modbus(.exception(function: function.rawValue, code: body[2]))
+    }
+    guard header[1] == function.rawValue else { throw .modbus(.unexpectedReply(header)) }
+    let remaining = function == .writeSingleRegister ? 5 : Int(header[2]) + 2
+    return try checked(header + read(remaining))
   }
 }
