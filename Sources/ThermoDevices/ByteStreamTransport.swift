@@ -6,3 +6,13 @@ public protocol ByteStreamTransport {
   /// Exactly `count` bytes, waiting at most `timeout` for all of them.
   mutating func read(count: Int, timeout: Duration) throws(TransportError) -> [UInt8]
 }
+
+extension ByteStreamTransport {
+  /// Throws away bytes already waiting (late replies, line noise), so that the next command is
+  /// answered by its own reply. Bounded, like `ReportTransport.discardPending`.
+  public mutating func discardPending() {
+    for _ in 0..<4096 {
+      guard (try? read(count: 1, timeout: .zero)) != nil else { return }
+    }
+  }
+}

@@ -8,6 +8,15 @@ public protocol ReportTransport {
 }
 
 extension ReportTransport {
+  /// Throws away IN reports already waiting (a late reply to an abandoned transfer), so that the
+  /// next request is answered by its own reply. Bounded: a device that never stops talking is a
+  /// fault for the caller's timeouts to catch.
+  public mutating func discardPending() {
+    for _ in 0..<64 {
+      guard (try? receive(timeout: .zero)) != nil else { return }
+    }
+  }
+
   /// Sends `report` and returns the IN report that answers it (one-to-one protocols: MCP2221).
   public mutating func exchange(_ report: [UInt8], timeout: Duration) throws(TransportError) -> [UInt8] {
     try send(report)

@@ -34,6 +34,7 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
   public mutating func readWord(address: UInt8, command: UInt8, pecPolicy: MLX90614.PECPolicy)
     throws(BridgeError) -> (word: UInt16, pecMatched: Bool)
   {
+    transport.discardPending()
     var read = MCP2221WordRead(address: address, command: command, pecPolicy: pecPolicy)
     var action = read.start()
     while true {
@@ -48,6 +49,10 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
           if error == .timeout { _ = try? transport.exchange(MCP2221Report.cancel, timeout: replyTimeout) }
           throw .transport(error)
         }
+        action = read.receive(reply)
+      case .receiveAgain:
+        let reply: [UInt8]
+        do { reply = try transport.receive(timeout: replyTimeout) } catch { throw .transport(error) }
         action = read.receive(reply)
       case .finished(let word, let pecMatched): return (word, pecMatched)
       case .failed(let error): throw .mcp2221(error)
@@ -75,6 +80,7 @@ public struct CP2112Bridge<Transport: ReportTransport>: SMBusBridge {
   public mutating func readWord(address: UInt8, command: UInt8, pecPolicy: MLX90614.PECPolicy)
     throws(BridgeError) -> (word: UInt16, pecMatched: Bool)
   {
+    transport.discardPending()
     var read = CP2112WordRead(address: address, command: command, pecPolicy: pecPolicy)
     var action = read.start()
     while true {
@@ -88,6 +94,10 @@ public struct CP2112Bridge<Transport: ReportTransport>: SMBusBridge {
         action = read.next(after: reply)
       case .drain:
         action = read.next(after: try? transport.receive(timeout: drainTimeout))
+      case .receiveAgain:
+        let reply: [UInt8]
+        do { reply = try transport.receive(timeout: replyTimeout) } catch { throw abandon(error) }
+        action = read.next(after: reply)
       case .finished(let word, let pecMatched): return (word, pecMatched)
       case .failed(let error): throw .cp2112(error)
       }

@@ -21,6 +21,8 @@ public struct MCP2221Model: ReportDeviceModel {
   }
 
   private var engine = Engine.idle
+  /// Byte 20 bit 6 of the status reply: the last transfer's address was not acknowledged.
+  private var addressNACKed = false
 
   public init(sensor: MLX90614Model?) {
     self.sensor = sensor
@@ -60,6 +62,7 @@ public struct MCP2221Model: ReportDeviceModel {
     let length = Int(out[1]) | Int(out[2]) << 8
     guard length >= 1, sensor.map({ $0.address == address || address == 0 }) == true else {
       engine = .addressNotAcknowledged
+      addressNACKed = true
       return reply(command, [0x00, stateBefore])
     }
     engine = .commandWritten(address: address, command: out[4])
@@ -77,6 +80,7 @@ public struct MCP2221Model: ReportDeviceModel {
       Int(out[1]) | Int(out[2]) << 8 == data.count
     else {
       engine = .addressNotAcknowledged
+      addressNACKed = true
       return reply(command, [0x00, stateBefore])
     }
     engine = .reading(data: data, pollsLeft: pollsBeforeReady)
@@ -99,13 +103,16 @@ public struct MCP2221Model: ReportDeviceModel {
   }
 
   private mutating func status(cancel: Bool) -> [UInt8] {
-    var payload = [UInt8](repeating: 0, count: 8)
+    var payload = [UInt8](repeating: 0, count: 20)
     if cancel {
       payload[1] = engine == .idle ? 0x11 : 0x10
       engine = .idle
-      stuckState = nil
+      addressNACKed = false
     }
-    payload[7] = engineState
+    // A stuck bus is not released by a cancel (reference §1.7: only clocking the bus or a power
+    // cycle frees it); clear `stuckState` to model the power cycle.
+    payload[7] = stuckState ?? engineState
+    payload[19] = addressNACKed ? 0x40 : 0x00
     return reply(.statusSetParameters, payload)
   }
 

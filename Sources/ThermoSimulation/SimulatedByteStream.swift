@@ -12,6 +12,8 @@ public protocol ByteStreamDeviceModel: Sendable {
 public struct SimulatedByteStream<Model: ByteStreamDeviceModel>: ByteStreamTransport, Sendable {
   public var model: Model
   public var isUnplugged = false
+  /// Bytes that arrive on the line before the next reply (noise, a late answer).
+  public mutating func inject(_ bytes: [UInt8]) { inbox += bytes }
   public private(set) var written: [[UInt8]] = []
   private var inbox: [UInt8] = []
 
@@ -27,10 +29,8 @@ public struct SimulatedByteStream<Model: ByteStreamDeviceModel>: ByteStreamTrans
 
   public mutating func read(count: Int, timeout: Duration) throws(TransportError) -> [UInt8] {
     guard !isUnplugged else { throw .disconnected }
-    guard inbox.count >= count else {
-      inbox.removeAll()
-      throw .timeout
-    }
+    // Bytes that came but not enough of them stay on the line, as they would in a real port.
+    guard inbox.count >= count else { throw .timeout }
     defer { inbox.removeFirst(count) }
     return Array(inbox.prefix(count))
   }

@@ -6,15 +6,17 @@ public protocol ReportDeviceModel: Sendable {
 }
 
 /// A `ReportTransport` whose device is a simulated model: the driver's bytes go to the model and
-/// the model's bytes come back, with the faults a USB link has (lost replies, unplugging).
+/// the model's bytes come back, with the faults a USB link has (late replies, unplugging).
 public struct SimulatedReportTransport<Model: ReportDeviceModel>: ReportTransport, Sendable {
   public var model: Model
-  /// The replies to the next this-many OUT reports are lost (a stalled device).
-  public var lostReplies = 0
+  /// The replies to the next this-many OUT reports come late: after the driver has timed out,
+  /// with the next report's replies (a stalled device catching up).
+  public var lateReplies = 0
   public var isUnplugged = false
   /// Every OUT report sent, for tests that check the bytes.
   public private(set) var sentReports: [[UInt8]] = []
   private var inbox: [[UInt8]] = []
+  private var late: [[UInt8]] = []
 
   public init(model: Model) {
     self.model = model
@@ -23,9 +25,12 @@ public struct SimulatedReportTransport<Model: ReportDeviceModel>: ReportTranspor
   public mutating func send(_ report: [UInt8]) throws(TransportError) {
     guard !isUnplugged else { throw .disconnected }
     sentReports.append(report)
+    inbox += late
+    late = []
     let replies = model.handle(report)
-    if lostReplies > 0 {
-      lostReplies -= 1
+    if lateReplies > 0 {
+      lateReplies -= 1
+      late = replies
       return
     }
     inbox += replies

@@ -27,11 +27,11 @@ import Testing
   @Test func supportedFamiliesAreRecognisedFromEitherSource() {
     let mcp = DeviceDiscovery.device(from: record(vendor: "04d8", product: "00dd", serial: "0001234", port: "1-1.2"))
     #expect(mcp?.family == .mcp2221)
-    #expect(mcp?.stableAddress == "mcp2221:serial:0001234")
+    #expect(mcp?.stableAddress == "mcp2221:serial=0001234")
     let cp = DeviceDiscovery.device(
       from: record(vendor: "10c4", product: "ea90", port: "1-1.3", fromUdevDatabase: true))
     #expect(cp?.family == .cp2112)
-    #expect(cp?.stableAddress == "cp2112:port:1-1.3")
+    #expect(cp?.stableAddress == "cp2112:port=1-1.3")
     #expect(DeviceDiscovery.device(from: record(vendor: "413d", product: "2107"))?.family == .temper)
     #expect(
       DeviceDiscovery.device(from: record(vendor: "16c0", product: "05df", productName: "USBRelay2"))?.family
@@ -55,10 +55,5 @@ import Testing
     #expect(inventory.update(with: [a, b]) == ([b], []))
     #expect(inventory.update(with: [b]) == ([], [a]))
     #expect(inventory.update(with: [b]) == ([], []))
-  }
-
-  @Test func thisMachineHasNoUSBDevicesAndScanningSaysSoWithoutFailing() throws {
-    // No USB subsystem in this kernel: an empty list, not an error (the VM rig covers real buses).
-    #expect(try DeviceDiscovery.scanUSB().isEmpty)
   }
 }

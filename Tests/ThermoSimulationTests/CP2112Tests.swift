@@ -48,7 +48,7 @@ import ThermoDevices
 
   @Test func aLostReplyTimesOutCancelsAndTheNextReadWorks() throws {
     var device = thermometer()
-    device.bridge.transport.lostReplies = 2  // the request has none; the first status reply is lost
+    device.bridge.transport.lateReplies = 2  // the request has none; the first status reply comes late
     #expect(throws: BridgeError.transport(.timeout)) { try device.sample(at: 0) }
     #expect(device.bridge.transport.sentReports.last == CP2112Report.cancel)
     #expect(abs(try device.sample(at: 1).objectC - 37.2) <= 0.0101)
@@ -63,6 +63,39 @@ import ThermoDevices
       Issue.record("a corrupt PEC must be rejected")
       return
     }
+  }
+
+  @Test func lateRepliesNeverSwapObjectAndAmbient() throws {
+    var device = thermometer()
+    device.bridge.transport.model.sensor?.corruptsPEC = true
+    _ = try? device.sample(at: 0)  // fails on the PEC; the trailing report is still drained
+    device.bridge.transport.model.sensor?.corruptsPEC = false
+    device.bridge.transport.lateReplies = 3
+    _ = try? device.sample(at: 1)  // times out; its replies arrive during the next sample
+    for time in 2..<6 {
+      let sample = try device.sample(at: Double(time))
+      #expect(abs(sample.objectC - 37.2) <= 0.0101)
+      #expect(abs(sample.ambientC - 21.6) <= 0.0101)
+    }
+  }
+
+  /// A chip that answers every force-send with an empty, still-busy response.
+  struct ShortAnswering: ReportDeviceModel {
+    mutating func handle(_ out: [UInt8]) -> [[UInt8]] {
+      switch out[0] {
+      case 0x15: [CP2112Report.make(.transferStatusResponse, [0x02, 0x05, 0, 0, 0, 3])]
+      case 0x12: [CP2112Report.make(.dataReadResponse, [0x01, 0x00])]
+      default: []
+      }
+    }
+  }
+
+  @Test func forceSendsAreCapped() {
+    var bridge = CP2112Bridge(transport: SimulatedReportTransport(model: ShortAnswering()))
+    #expect(throws: BridgeError.cp2112(.bridge(.wrongLength(expected: 3, received: 0)))) {
+      try bridge.readWord(address: 0x5A, command: 0x07, pecPolicy: .reject)
+    }
+    #expect(bridge.transport.sentReports.filter { $0[0] == 0x12 }.count == CP2112WordRead.maximumForceSends)
   }
 }
 

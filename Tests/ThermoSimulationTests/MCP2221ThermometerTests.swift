@@ -21,10 +21,10 @@ import ThermoDevices
     #expect(abs(sample.objectC - 36.4) <= 0.0101)
     #expect(abs(sample.ambientC - 22.5) <= 0.0101)
     #expect(!sample.sensorError)
-    // Two word reads, each 0x94, 0x93, 0x40, in order: ambient (0x06) first.
-    #expect(device.bridge.transport.sentReports.map { $0[0] } == [0x94, 0x93, 0x40, 0x94, 0x93, 0x40])
+    // Two word reads, each 0x94, 0x93, 0x40, 0x10, in order: ambient (0x06) first.
+    #expect(device.bridge.transport.sentReports.map { $0[0] } == [0x94, 0x93, 0x40, 0x10, 0x94, 0x93, 0x40, 0x10])
     #expect(device.bridge.transport.sentReports[0][4] == 0x06)
-    #expect(device.bridge.transport.sentReports[3][4] == 0x07)
+    #expect(device.bridge.transport.sentReports[4][4] == 0x07)
   }
 
   @Test func theSensorsErrorFlagMakesAFlaggedSampleForTheDetector() throws {
@@ -37,7 +37,7 @@ import ThermoDevices
 
   @Test func aStalledDeviceTimesOutAndIsCancelledSoTheNextReadWorks() throws {
     var device = thermometer()
-    device.bridge.transport.lostReplies = 1
+    device.bridge.transport.lateReplies = 1
     #expect(throws: BridgeError.transport(.timeout)) {
       try device.sample(at: 0)
     }
@@ -67,5 +67,16 @@ import ThermoDevices
     }
     #expect(decisions.map(\.screeningClass) == [.normal])
     #expect(abs((decisions.first?.rawObjectC ?? 0) - 35.1) <= 0.02)
+  }
+
+  @Test func aLateReplyNeverAnswersTheNextRequest() throws {
+    var device = thermometer(objectC: 36.4, ambientC: 22.5)
+    device.bridge.transport.lateReplies = 2
+    _ = try? device.sample(at: 0)
+    for time in 1..<5 {
+      let sample = try device.sample(at: Double(time))
+      #expect(abs(sample.objectC - 36.4) <= 0.0101)
+      #expect(abs(sample.ambientC - 22.5) <= 0.0101)
+    }
   }
 }

@@ -52,12 +52,27 @@ import ThermoDevices
     var unchecked = device(checksums: false) { $0.requiresChecksum = true }
     #expect(throws: OptrisError.transport(.timeout)) { try unchecked.setEmissivity(0.98) }
     #expect(throws: OptrisError.outOfRange("emissivity 1.5")) { try plain.setEmissivity(1.5) }
-    #expect(([0x84, 0x03, 0xB6] as [UInt8]).reduce(0, ^) == 0x31)  // the reference's derived checksum
   }
 
   @Test func anUnpluggedHeadIsATransportError() {
     var unit = device()
     unit.stream.isUnplugged = true
     #expect(throws: OptrisError.transport(.disconnected)) { try unit.sample(at: 0) }
+  }
+
+  @Test func ctHeadsGetChecksumsByDefault() throws {
+    var model = OptrisModel(targetC: 37, headC: 25)
+    model.requiresChecksum = true
+    var ct = OptrisThermometer(stream: SimulatedByteStream(model: model), family: .ct)
+    try ct.setEmissivity(0.97)
+    #expect(ct.stream.model.emissivity == 0.97)
+  }
+
+  @Test func aStrayByteOnTheLineDoesNotShiftLaterReadings() throws {
+    var unit = device(targetC: 36.9, headC: 27.3)
+    unit.stream.inject([0x55])
+    let sample = try unit.sample(at: 0)
+    #expect(sample.objectC == 36.9)
+    #expect(sample.ambientC == 27.3)
   }
 }

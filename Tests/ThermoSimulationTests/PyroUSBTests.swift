@@ -67,4 +67,12 @@ import ThermoDevices
     unplugged.stream.isUnplugged = true
     #expect(throws: PyroUSBError.transport(.disconnected)) { try unplugged.sample(at: 0) }
   }
+
+  @Test func lineNoiseIsDiscardedAndEmissivityIsRangeChecked() throws {
+    var device = thermometer()
+    device.stream.inject([0x00, 0xFF, 0x13])
+    #expect(try device.sample(at: 0).objectC == 36.7)
+    #expect(throws: PyroUSBError.outOfRange("emissivity nan")) { try device.setSessionEmissivity(.nan) }
+    #expect(throws: PyroUSBError.outOfRange("emissivity 1.2")) { try device.setSessionEmissivity(1.2) }
+  }
 }

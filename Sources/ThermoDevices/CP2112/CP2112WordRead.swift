@@ -62,14 +62,21 @@ public struct CP2112WordRead: Sendable {
     case exchange([UInt8])
     /// Receive with a short timeout and feed what came (nil on timeout) to `next(after:)`.
     case drain
+    /// The last IN report answered something earlier (a late reply): feed the next one instead.
+    case receiveAgain
     case finished(word: UInt16, pecMatched: Bool)
     case failed(CP2112ReadError)
   }
 
   private enum Phase: Sendable {
-    case notStarted, requested, polling(Int), fetching, draining(word: UInt16, pecMatched: Bool),
+    case notStarted, requested, polling(Int), fetching(Int), draining(
+      Result<(word: UInt16, pecMatched: Bool), CP2112ReadError>),
       cancelling(CP2112ReadError), done
   }
+
+  /// Force-sends allowed for one word (a partial response needs another; a device that keeps
+  /// answering short must not keep us here).
+  public static let maximumForceSends = 4
 
   public let address: UInt8
   public let command: UInt8
@@ -77,6 +84,7 @@ public struct CP2112WordRead: Sendable {
   public let maximumPolls: Int
   private var phase = Phase.notStarted
   private var data: [UInt8] = []
+  private var staleRepliesSkipped = 0
 
   public init(address: UInt8, command: UInt8, pecPolicy: MLX90614.PECPolicy, maximumPolls: Int = 10) {
     self.address = address
@@ -94,22 +102,38 @@ public struct CP2112WordRead: Sendable {
   }
 
   public mutating func next(after reply: [UInt8]?) -> Action {
+    if let reply, let expected = expectedReport, reply.first != expected.rawValue, staleRepliesSkipped < 8 {
+      staleRepliesSkipped += 1
+      return .receiveAgain
+    }
     switch phase {
     case .requested:
       phase = .polling(1)
       return .exchange(CP2112Report.statusRequest)
     case .polling(let polls):
       return status(reply, polls: polls)
-    case .fetching:
-      return collect(reply)
-    case .draining(let word, let pecMatched):
+    case .fetching(let forceSends):
+      return collect(reply, forceSends: forceSends)
+    case .draining(let outcome):
       phase = .done
-      return .finished(word: word, pecMatched: pecMatched)
+      switch outcome {
+      case .success(let result): return .finished(word: result.word, pecMatched: result.pecMatched)
+      case .failure(let error): return .failed(error)
+      }
     case .cancelling(let error):
       phase = .done
       return .failed(error)
     case .notStarted, .done:
       return .failed(.protocolMisuse)
+    }
+  }
+
+  /// The report that answers the request just sent.
+  private var expectedReport: CP2112Report.ID? {
+    switch phase {
+    case .polling: .transferStatusResponse
+    case .fetching: .dataReadResponse
+    default: nil
     }
   }
 
@@ -119,7 +143,7 @@ public struct CP2112WordRead: Sendable {
     }
     switch reply[1] {
     case 0x02:
-      phase = .fetching
+      phase = .fetching(1)
       return .exchange(CP2112Report.make(.dataReadForceSend, [0x00, 0x03]))
     case 0x03:
       phase = .done
@@ -135,29 +159,34 @@ public struct CP2112WordRead: Sendable {
     }
   }
 
-  private mutating func collect(_ reply: [UInt8]?) -> Action {
+  private mutating func collect(_ reply: [UInt8]?, forceSends: Int) -> Action {
     guard let reply, reply.count >= 3, reply[0] == CP2112Report.ID.dataReadResponse.rawValue else {
       return fail(.bridge(.unexpectedReply(expected: 0x13, received: Array((reply ?? []).prefix(8)))))
     }
+    guard reply[1] != 0x03 else { return fail(.bridge(.transferFailed(status1: reply[1]))) }
     let count = Int(reply[2])
     guard count <= 61, reply.count >= 3 + count else {
       return fail(.bridge(.wrongLength(expected: 3, received: count)))
     }
     data += reply[3..<(3 + count)]
     guard data.count >= 3 else {
-      // A force-send may return fewer bytes than asked for: ask for the rest.
+      // A force-send may return fewer bytes than asked for: ask for the rest, a few times.
+      guard forceSends < Self.maximumForceSends else {
+        return fail(.bridge(.wrongLength(expected: 3, received: data.count)))
+      }
+      phase = .fetching(forceSends + 1)
       return .exchange(CP2112Report.make(.dataReadForceSend, [0x00, UInt8(3 - data.count)]))
     }
     guard data.count == 3 else { return fail(.bridge(.wrongLength(expected: 3, received: data.count))) }
+    // Drain the trailing report whatever the word says, so that it cannot answer the next request.
     do {
       let result = try MLX90614.word(
         fromReply: (data[0], data[1], data[2]), address: address, command: command, policy: pecPolicy)
-      phase = .draining(word: result.word, pecMatched: result.pecMatched)
-      return .drain
+      phase = .draining(.success(result))
     } catch {
-      phase = .done
-      return .failed(.sensor(error))
+      phase = .draining(.failure(.sensor(error)))
     }
+    return .drain
   }
 
   private mutating func fail(_ error: CP2112ReadError) -> Action {

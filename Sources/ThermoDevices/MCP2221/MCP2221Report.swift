@@ -30,6 +30,8 @@ public enum MCP2221Report {
 
   /// `10 00 10`: cancel the current I2C transfer.
   public static let cancel = make(.statusSetParameters, [0x00, 0x10])
+  /// `10 00 00`: read the status without changing anything.
+  public static let status = make(.statusSetParameters)
 }
 
 /// What can go wrong in an MCP2221 I2C exchange, kept apart because each is handled differently.

@@ -28,6 +28,11 @@ public struct OptrisThermometer<Stream: ByteStreamTransport> {
     case setEmissivity = 0x84
   }
 
+  /// CS/CSmicro heads take SET commands as they are; CT heads want a checksum after them.
+  public enum Family: Sendable {
+    case cs, ct
+  }
+
   /// Standard models send (value − 1000) / 10; "hs" high-resolution ones (value − 10000) / 100.
   public enum Resolution: Sendable {
     case standard, high
@@ -35,20 +40,19 @@ public struct OptrisThermometer<Stream: ByteStreamTransport> {
 
   public var stream: Stream
   public let resolution: Resolution
-  /// CT family: SET commands followed by an XOR checksum while checksums are on (the default
-  /// after every power-on).
+  /// SET commands followed by an XOR checksum: CT heads turn checksums on at every power-on.
   public let checksummedSets: Bool
   /// RS485 multidrop address (prefix `B0 + address`); nil on USB, where any unit answers.
   public let busAddress: UInt8?
   public let replyTimeout: Duration
 
   public init(
-    stream: Stream, resolution: Resolution = .standard, checksummedSets: Bool = false, busAddress: UInt8? = nil,
-    replyTimeout: Duration = .milliseconds(200)
+    stream: Stream, family: Family = .cs, resolution: Resolution = .standard, checksummedSets: Bool? = nil,
+    busAddress: UInt8? = nil, replyTimeout: Duration = .milliseconds(200)
   ) {
     self.stream = stream
     self.resolution = resolution
-    self.checksummedSets = checksummedSets
+    self.checksummedSets = checksummedSets ?? (family == .ct)
     self.busAddress = busAddress
     self.replyTimeout = replyTimeout
   }
@@ -61,6 +65,8 @@ public struct OptrisThermometer<Stream: ByteStreamTransport> {
   }
 
   private mutating func request(_ bytes: [UInt8], replyLength: Int) throws(OptrisError) -> [UInt8] {
+    // No framing in this protocol: a stray byte would shift every later reply.
+    stream.discardPending()
     do {
       try stream.write(bytes)
       return try stream.read(count: replyLength, timeout: replyTimeout)

@@ -3,11 +3,13 @@ import ThermoCore
 public enum PyroUSBError: Error, Sendable, Equatable, CustomStringConvertible {
   case transport(TransportError)
   case modbus(ModbusRTU.Failure)
+  case outOfRange(String)
 
   public var description: String {
     switch self {
     case .transport(let error): error.description
     case .modbus(let error): error.description
+    case .outOfRange(let what): "PyroUSB: \(what) out of range (0.1–1.0)"
     }
   }
 }
@@ -38,6 +40,7 @@ public struct PyroUSBThermometer<Stream: ByteStreamTransport> {
 
   /// `count` consecutive holding registers from `register`.
   public mutating func read(_ register: Register, count: UInt16 = 1) throws(PyroUSBError) -> [UInt16] {
+    stream.discardPending()
     do {
       try stream.write(
         ModbusRTU.readRequest(
@@ -54,7 +57,9 @@ public struct PyroUSBThermometer<Stream: ByteStreamTransport> {
 
   /// Emissivity for the current session (RAM register: frequent writes spare the EEPROM).
   public mutating func setSessionEmissivity(_ emissivity: Double) throws(PyroUSBError) {
-    let value = UInt16((min(max(emissivity, 0.1), 1.0) * 10_000).rounded())
+    guard emissivity >= 0.1, emissivity <= 1.0 else { throw .outOfRange("emissivity \(emissivity)") }
+    let value = UInt16((emissivity * 10_000).rounded())
+    stream.discardPending()
     let request = ModbusRTU.writeRequest(address: address, register: Register.emissivityInRAM.rawValue, value: value)
     do { try stream.write(request) } catch { throw .transport(error) }
     let echo = try ModbusRTU.readReply(from: &stream, function: .writeSingleRegister, timeout: replyTimeout)

@@ -3,7 +3,7 @@ public enum DeviceFamily: String, Sendable, CaseIterable {
   case mcp2221
   case cp2112
   case temper
-  case usbRelay = "usb-relay"
+  case usbRelay = "relay"
 
   /// The family of a USB device, or nil when thermogate does not drive it. Relay boards share a
   /// V-USB vendor/product pair with other hobby devices, so their product string must match too.
@@ -26,13 +26,16 @@ public struct DiscoveredDevice: Sendable, Hashable {
   public var serial: String?
   /// Where it is plugged in (the kernel's port path, e.g. `1-1.2`).
   public var portPath: String
+  /// The USB device node (`/dev/bus/usb/…`) libusb opens; hidraw and tty nodes belong to the
+  /// device's interfaces and are looked up when a driver opens it.
   public var devNode: String?
 
-  /// How configuration names this device: by serial number when it has one (it follows the
-  /// device to any port), else by port (two identical serial-less bridges stay apart).
+  /// How configuration names this device (`DRIVER:LOCATOR`, issue 3's address form): by serial
+  /// number when it has one (it follows the device to any port), else by port (two identical
+  /// serial-less bridges stay apart).
   public var stableAddress: String {
-    if let serial, !serial.isEmpty { return "\(family.rawValue):serial:\(serial)" }
-    return "\(family.rawValue):port:\(portPath)"
+    if let serial, !serial.isEmpty { return "\(family.rawValue):serial=\(serial)" }
+    return "\(family.rawValue):port=\(portPath)"
   }
 }
 
