@@ -5,16 +5,22 @@ public enum DeviceFamily: String, Sendable, CaseIterable {
   case temper
   case usbRelay = "relay"
 
+  /// The USB vendor and product IDs of the family (hardware-notes.md; udev-rules/ covers each).
+  public var usbIDs: [(vendor: UInt16, product: UInt16)] {
+    switch self {
+    case .mcp2221: [(0x04D8, 0x00DD)]
+    case .cp2112: [(0x10C4, 0xEA90)]
+    case .temper: [(0x0C45, 0x7401), (0x413D, 0x2107), (0x1A86, 0xE025)]
+    case .usbRelay: [(0x16C0, 0x05DF)]
+    }
+  }
+
   /// The family of a USB device, or nil when thermogate does not drive it. Relay boards share a
   /// V-USB vendor/product pair with other hobby devices, so their product string must match too.
   public static func of(vendorID: UInt16, productID: UInt16, product: String?) -> DeviceFamily? {
-    switch (vendorID, productID) {
-    case (0x04D8, 0x00DD): .mcp2221
-    case (0x10C4, 0xEA90): .cp2112
-    case (0x0C45, 0x7401), (0x413D, 0x2107), (0x1A86, 0xE025): .temper
-    case (0x16C0, 0x05DF) where product?.hasPrefix("USBRelay") == true: .usbRelay
-    default: nil
-    }
+    guard let family = allCases.first(where: { $0.usbIDs.contains { $0 == (vendorID, productID) } }) else { return nil }
+    if family == .usbRelay, product?.hasPrefix("USBRelay") != true { return nil }
+    return family
   }
 }
 
