@@ -14,10 +14,7 @@ public enum CP2112Report {
   }
 
   public static func make(_ id: ID, _ payload: [UInt8]) -> [UInt8] {
-    var report = [UInt8](repeating: 0, count: size)
-    report[0] = id.rawValue
-    for (index, byte) in payload.prefix(size - 1).enumerated() { report[index + 1] = byte }
-    return report
+    zeroFilledReport(size: size, first: id.rawValue, payload: payload)
   }
 
   public static let statusRequest = make(.transferStatusRequest, [0x01])
@@ -195,16 +192,4 @@ public struct CP2112WordRead: Sendable {
   }
 }
 
-public enum CP2112ReadError: Error, Sendable, Equatable, CustomStringConvertible {
-  case bridge(CP2112Error)
-  case sensor(MLX90614.WordError)
-  case protocolMisuse
-
-  public var description: String {
-    switch self {
-    case .bridge(let error): error.description
-    case .sensor(let error): error.description
-    case .protocolMisuse: "CP2112 word read used out of order"
-    }
-  }
-}
+public typealias CP2112ReadError = WordReadError<CP2112Error>

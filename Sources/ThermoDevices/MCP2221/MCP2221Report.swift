@@ -15,10 +15,7 @@ public enum MCP2221Report {
 
   /// An OUT report: the command, then `payload` from byte 1, zero-filled to 64 bytes.
   public static func make(_ command: Command, _ payload: [UInt8] = []) -> [UInt8] {
-    var report = [UInt8](repeating: 0, count: size)
-    report[0] = command.rawValue
-    for (index, byte) in payload.prefix(size - 1).enumerated() { report[index + 1] = byte }
-    return report
+    zeroFilledReport(size: size, first: command.rawValue, payload: payload)
   }
 
   /// `0x9x` I2C transfer: total length (LE) and the address byte as it goes on the wire.

@@ -134,18 +134,4 @@ public struct MCP2221WordRead: Sendable {
   }
 }
 
-/// Why a word read through the bridge failed: the bridge, the sensor's answer, or the caller.
-public enum MCP2221ReadError: Error, Sendable, Equatable, CustomStringConvertible {
-  case bridge(MCP2221Error)
-  case sensor(MLX90614.WordError)
-  /// `receive` was called before `start` or after the read ended.
-  case protocolMisuse
-
-  public var description: String {
-    switch self {
-    case .bridge(let error): error.description
-    case .sensor(let error): error.description
-    case .protocolMisuse: "MCP2221 word read used out of order"
-    }
-  }
-}
+public typealias MCP2221ReadError = WordReadError<MCP2221Error>
