@@ -17,6 +17,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
@@ -33,9 +34,15 @@ let package = Package(
     ),
     // The pure screening core: Swift standard library only, no clock, no I/O.
     .target(name: "ThermoCore", swiftSettings: strictSwift6),
-    // The driver layer. So far: libusb's errors as typed values and the MLX90614's SMBus words,
-    // PEC and conversions (issue 3 adds the transports, the bridges and discovery).
-    .target(name: "ThermoDevices", dependencies: ["ThermoCore", "CLibUSB", "CUdev"], swiftSettings: strictSwift6),
+    // The driver layer: transports (libusb, libudev, termios), device protocols, discovery.
+    // The only place C pointers live.
+    .target(
+      name: "ThermoDevices",
+      dependencies: [
+        "ThermoCore", "CLibUSB", "CUdev", .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      swiftSettings: strictSwift6
+    ),
     // Device models: the device side of the same bytes, for tests and the demo.
     .target(name: "ThermoSimulation", dependencies: ["ThermoDevices"], swiftSettings: strictSwift6),
     // Edge code: input formats, configuration, cohort files.

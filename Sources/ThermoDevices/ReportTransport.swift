@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// A HID interface moving fixed-size reports (64 bytes for MCP2221 and CP2112). Drivers are
 /// written against this, so the same driver code runs over libusb, hidraw or a simulator.
 public protocol ReportTransport {
@@ -32,12 +34,15 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
   case disconnected
   /// The USB layer refused the transfer.
   case usb(USBError)
+  /// The operating system refused a read or write on the device node.
+  case io(Errno)
 
   public var description: String {
     switch self {
     case .timeout: "no reply from the device in time"
     case .disconnected: "the device is gone"
     case .usb(let error): error.description
+    case .io(let errno): "device I/O failed: \(errno)"
     }
   }
 }
