@@ -26,11 +26,11 @@ import ThermoDevices
 
   @Test func samplesComeThroughTheSimulatedChipAndTheTrailingReportIsDrained() throws {
     var device = thermometer { $0.busyPolls = 2 }
-    let first = try device.sample(at: 10)
+    let first = try device.readSample(at: 10)
     #expect(abs(first.objectC - 37.2) <= 0.0101)
     #expect(abs(first.ambientC - 21.6) <= 0.0101)
     // A second sample still lines up: no stale `13 00 00` answers its status request.
-    let second = try device.sample(at: 11)
+    let second = try device.readSample(at: 11)
     #expect(abs(second.objectC - 37.2) <= 0.0101)
     let ids = device.bridge.transport.sentReports.prefix(6).map { $0[0] }
     #expect(ids == [0x11, 0x15, 0x15, 0x15, 0x12, 0x11])
@@ -38,26 +38,26 @@ import ThermoDevices
 
   @Test func chipStatusesBecomeDistinctErrors() {
     var absent = thermometer { $0.sensor = nil }
-    #expect(throws: BridgeError.cp2112(.bridge(.addressNotAcknowledged))) { try absent.sample(at: 0) }
+    #expect(throws: BridgeError.cp2112(.bridge(.addressNotAcknowledged))) { try absent.readSample(at: 0) }
     var heldBus = thermometer { $0.busNotFree = true }
-    #expect(throws: BridgeError.cp2112(.bridge(.busNotFree))) { try heldBus.sample(at: 0) }
+    #expect(throws: BridgeError.cp2112(.bridge(.busNotFree))) { try heldBus.readSample(at: 0) }
     var slow = thermometer { $0.busyPolls = 50 }
-    #expect(throws: BridgeError.cp2112(.bridge(.stillBusy(polls: 10)))) { try slow.sample(at: 0) }
+    #expect(throws: BridgeError.cp2112(.bridge(.stillBusy(polls: 10)))) { try slow.readSample(at: 0) }
     #expect(slow.bridge.transport.sentReports.last == CP2112Report.cancel)
   }
 
   @Test func aLostReplyTimesOutCancelsAndTheNextReadWorks() throws {
     var device = thermometer()
     device.bridge.transport.lateReplies = 2  // the request has none; the first status reply comes late
-    #expect(throws: BridgeError.transport(.timeout)) { try device.sample(at: 0) }
+    #expect(throws: BridgeError.transport(.timeout)) { try device.readSample(at: 0) }
     #expect(device.bridge.transport.sentReports.last == CP2112Report.cancel)
-    #expect(abs(try device.sample(at: 1).objectC - 37.2) <= 0.0101)
+    #expect(abs(try device.readSample(at: 1).objectC - 37.2) <= 0.0101)
   }
 
   @Test func aCorruptPECFromTheSensorIsRejected() {
     var device = thermometer { $0.sensor?.corruptsPEC = true }
     guard
-      case .cp2112(.sensor(.pecMismatch)) = Result(catching: { () throws(BridgeError) in try device.sample(at: 0) })
+      case .cp2112(.sensor(.pecMismatch)) = Result(catching: { () throws(BridgeError) in try device.readSample(at: 0) })
         .failure
     else {
       Issue.record("a corrupt PEC must be rejected")
@@ -68,12 +68,12 @@ import ThermoDevices
   @Test func lateRepliesNeverSwapObjectAndAmbient() throws {
     var device = thermometer()
     device.bridge.transport.model.sensor?.corruptsPEC = true
-    _ = try? device.sample(at: 0)  // fails on the PEC; the trailing report is still drained
+    _ = try? device.readSample(at: 0)  // fails on the PEC; the trailing report is still drained
     device.bridge.transport.model.sensor?.corruptsPEC = false
     device.bridge.transport.lateReplies = 3
-    _ = try? device.sample(at: 1)  // times out; its replies arrive during the next sample
+    _ = try? device.readSample(at: 1)  // times out; its replies arrive during the next sample
     for time in 2..<6 {
-      let sample = try device.sample(at: Double(time))
+      let sample = try device.readSample(at: Double(time))
       #expect(abs(sample.objectC - 37.2) <= 0.0101)
       #expect(abs(sample.ambientC - 21.6) <= 0.0101)
     }

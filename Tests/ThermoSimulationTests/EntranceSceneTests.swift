@@ -94,7 +94,7 @@ final class SteppedClock: Sendable {
     var visitors: [EntranceScene.Visitor] = []
     for step in 0..<(10 * 60 * 8) {
       clock.seconds = Double(step) / 8
-      if entrance.ingest(try thermometer.sample(at: clock.seconds)) {
+      if entrance.ingest(try thermometer.readSample(at: clock.seconds)) {
         while let decision = entrance.nextDecision() { decisions.append(decision) }
       }
       if let visitor = thermometer.bridge.transport.model.scene.visitor, visitors.last != visitor {

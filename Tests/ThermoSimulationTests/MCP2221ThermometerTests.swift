@@ -16,7 +16,7 @@ import ThermoDevices
 
   @Test func aSampleCarriesObjectAndAmbientAtTheCallersTime() throws {
     var device = thermometer()
-    let sample = try device.sample(at: 1234.5)
+    let sample = try device.readSample(at: 1234.5)
     #expect(sample.time == 1234.5)
     #expect(abs(sample.objectC - 36.4) <= 0.0101)
     #expect(abs(sample.ambientC - 22.5) <= 0.0101)
@@ -30,7 +30,7 @@ import ThermoDevices
   @Test func theSensorsErrorFlagMakesAFlaggedSampleForTheDetector() throws {
     var device = thermometer()
     device.bridge.transport.model.sensor?.errorFlag = true
-    let sample = try device.sample(at: 0)
+    let sample = try device.readSample(at: 0)
     #expect(sample.sensorError)
     #expect(sample.objectC.isNaN)
   }
@@ -39,17 +39,17 @@ import ThermoDevices
     var device = thermometer()
     device.bridge.transport.lateReplies = 1
     #expect(throws: BridgeError.transport(.timeout)) {
-      try device.sample(at: 0)
+      try device.readSample(at: 0)
     }
     #expect(device.bridge.transport.sentReports.last == MCP2221Report.cancel)
-    #expect(abs(try device.sample(at: 1).objectC - 36.4) <= 0.0101)
+    #expect(abs(try device.readSample(at: 1).objectC - 36.4) <= 0.0101)
   }
 
   @Test func anUnpluggedDeviceSaysSo() {
     var device = thermometer()
     device.bridge.transport.isUnplugged = true
     #expect(throws: BridgeError.transport(.disconnected)) {
-      try device.sample(at: 0)
+      try device.readSample(at: 0)
     }
   }
 
@@ -60,7 +60,7 @@ import ThermoDevices
     var time = 0.0
     for objectC in [22.8, 22.8, 35.1, 35.12, 35.1, 35.1, 22.8, 22.8] {
       device.bridge.transport.model.sensor?.objectC = objectC
-      if entrance.ingest(try device.sample(at: time)) {
+      if entrance.ingest(try device.readSample(at: time)) {
         while let decision = entrance.nextDecision() { decisions.append(decision) }
       }
       time += 0.1
@@ -72,9 +72,9 @@ import ThermoDevices
   @Test func aLateReplyNeverAnswersTheNextRequest() throws {
     var device = thermometer(objectC: 36.4, ambientC: 22.5)
     device.bridge.transport.lateReplies = 2
-    _ = try? device.sample(at: 0)
+    _ = try? device.readSample(at: 0)
     for time in 1..<5 {
-      let sample = try device.sample(at: Double(time))
+      let sample = try device.readSample(at: Double(time))
       #expect(abs(sample.objectC - 36.4) <= 0.0101)
       #expect(abs(sample.ambientC - 22.5) <= 0.0101)
     }

@@ -31,7 +31,7 @@ import ThermoDevices
 
   @Test func aSampleIsTargetAndHeadTemperature() throws {
     var unit = device(targetC: 36.9, headC: 27.3)
-    let sample = try unit.sample(at: 3)
+    let sample = try unit.readSample(at: 3)
     #expect(sample.objectC == 36.9)
     #expect(sample.ambientC == 27.3)
     #expect(!sample.sensorError)
@@ -57,7 +57,7 @@ import ThermoDevices
   @Test func anUnpluggedHeadIsATransportError() {
     var unit = device()
     unit.stream.isUnplugged = true
-    #expect(throws: OptrisError.transport(.disconnected)) { try unit.sample(at: 0) }
+    #expect(throws: OptrisError.transport(.disconnected)) { try unit.readSample(at: 0) }
   }
 
   @Test func ctHeadsGetChecksumsByDefault() throws {
@@ -71,7 +71,7 @@ import ThermoDevices
   @Test func aStrayByteOnTheLineDoesNotShiftLaterReadings() throws {
     var unit = device(targetC: 36.9, headC: 27.3)
     unit.stream.inject([0x55])
-    let sample = try unit.sample(at: 0)
+    let sample = try unit.readSample(at: 0)
     #expect(sample.objectC == 36.9)
     #expect(sample.ambientC == 27.3)
   }

@@ -33,7 +33,7 @@ import ThermoDevices
 
   @Test func aSampleReadsObjectSensorAndStatusInOneRequest() throws {
     var device = thermometer()
-    let sample = try device.sample(at: 5)
+    let sample = try device.readSample(at: 5)
     #expect(sample.objectC == 36.7)
     #expect(sample.ambientC == 24.1)
     #expect(!sample.sensorError)
@@ -42,7 +42,7 @@ import ThermoDevices
         ModbusRTU.readRequest(address: 1, function: .readHoldingRegisters, register: 0x12, count: 4)
       ])
     device.stream.model.measurementError = true
-    #expect(try device.sample(at: 6).sensorError)
+    #expect(try device.readSample(at: 6).sensorError)
   }
 
   @Test func emissivityIsSetInRAMAndEchoed() throws {
@@ -56,22 +56,22 @@ import ThermoDevices
     var device = thermometer()
     #expect(throws: PyroUSBError.modbus(.exception(function: 0x03, code: 2))) { try device.read(.sensorType, count: 3) }
     var noisy = thermometer { $0.corruptsCRC = true }
-    guard case .modbus(.crcMismatch) = Result(catching: { () throws(PyroUSBError) in try noisy.sample(at: 0) }).failure
+    guard case .modbus(.crcMismatch) = Result(catching: { () throws(PyroUSBError) in try noisy.readSample(at: 0) }).failure
     else {
       Issue.record("a corrupt CRC must be refused")
       return
     }
     var elsewhere = thermometer { $0.address = 7 }
-    #expect(throws: PyroUSBError.transport(.timeout)) { try elsewhere.sample(at: 0) }
+    #expect(throws: PyroUSBError.transport(.timeout)) { try elsewhere.readSample(at: 0) }
     var unplugged = thermometer()
     unplugged.stream.isUnplugged = true
-    #expect(throws: PyroUSBError.transport(.disconnected)) { try unplugged.sample(at: 0) }
+    #expect(throws: PyroUSBError.transport(.disconnected)) { try unplugged.readSample(at: 0) }
   }
 
   @Test func lineNoiseIsDiscardedAndEmissivityIsRangeChecked() throws {
     var device = thermometer()
     device.stream.inject([0x00, 0xFF, 0x13])
-    #expect(try device.sample(at: 0).objectC == 36.7)
+    #expect(try device.readSample(at: 0).objectC == 36.7)
     #expect(throws: PyroUSBError.outOfRange("emissivity nan")) { try device.setSessionEmissivity(.nan) }
     #expect(throws: PyroUSBError.outOfRange("emissivity 1.2")) { try device.setSessionEmissivity(1.2) }
   }

@@ -11,11 +11,11 @@ import ThermoDevices
     let host = try PtyDeviceHost(model: PyroUSBModel(objectC: 36.7, sensorC: 24.1))
     let port = try SerialPort(path: host.path, settings: SerialSettings(baud: 9600))
     var pyrometer = PyroUSBThermometer(stream: port, replyTimeout: .milliseconds(500))
-    let sample = try pyrometer.sample(at: 1)
+    let sample = try pyrometer.readSample(at: 1)
     #expect(sample.objectC == 36.7)
     #expect(sample.ambientC == 24.1)
     host.update { $0.objectC = 38.2 }
-    #expect(try pyrometer.sample(at: 2).objectC == 38.2)
+    #expect(try pyrometer.readSample(at: 2).objectC == 38.2)
     #expect(host.commandsHandled == 2)
   }
 
@@ -28,7 +28,7 @@ import ThermoDevices
     try head.setEmissivity(0.98)
     #expect(try head.emissivity() == 0.98)
     #expect(host.model.emissivity == 0.98)
-    let sample = try head.sample(at: 3)
+    let sample = try head.readSample(at: 3)
     #expect(sample.objectC == 35.9)
     #expect(sample.ambientC == 22.5)
   }
@@ -40,7 +40,7 @@ import ThermoDevices
     host.inject([0x55, 0xAA, 0x01, 0x03])
     // Give the noise time to reach the line before the request goes out.
     Thread.sleep(forTimeInterval: 0.1)
-    #expect(try pyrometer.sample(at: 1).objectC == 36.1)
+    #expect(try pyrometer.readSample(at: 1).objectC == 36.1)
   }
 
   @Test func aSilentDeviceTimesOutAndTheLineStaysUsable() throws {
@@ -58,10 +58,10 @@ import ThermoDevices
     let host = try PtyDeviceHost(model: PyroUSBModel(objectC: 36.1, sensorC: 23.0))
     var pyrometer = PyroUSBThermometer(
       stream: try SerialPort(path: host.path), replyTimeout: .milliseconds(500))
-    _ = try pyrometer.sample(at: 1)
+    _ = try pyrometer.readSample(at: 1)
     host.unplug()
     Thread.sleep(forTimeInterval: 0.1)
-    #expect(throws: PyroUSBError.transport(.disconnected)) { try pyrometer.sample(at: 2) }
+    #expect(throws: PyroUSBError.transport(.disconnected)) { try pyrometer.readSample(at: 2) }
   }
 
   @Test func aSecondOpenOfTheSameLineIsRefusedAsBusy() throws {
@@ -89,4 +89,43 @@ import ThermoDevices
     let port = try SerialPort(path: host.path, settings: SerialSettings(dtr: .assert))
     #expect(!port.hasModemControl)
   }
+}
+
+/// Every driver, held as `any Thermometer`, reports the same fault kinds.
+@Suite struct ThermometerFaultTests {
+  @Test func faultsAreSortedIntoKindsTheOperatorTellsApart() throws {
+    var unplugged = SimulatedByteStream(model: PyroUSBModel(objectC: 36, sensorC: 22))
+    unplugged.isUnplugged = true
+    var devices: [(any Thermometer, DeviceFault.Kind)] = [
+      (PyroUSBThermometer(stream: unplugged), .disconnected),
+      (OptrisThermometer(stream: SimulatedByteStream(model: SilentModel())), .timeout),
+    ]
+    var corrupt = PyroUSBModel(objectC: 36, sensorC: 22)
+    corrupt.corruptsCRC = true
+    devices.append((PyroUSBThermometer(stream: SimulatedByteStream(model: corrupt)), .protocolError))
+    var sensor = MLX90614Model(objectC: 36, ambientC: 22)
+    sensor.corruptsPEC = true
+    devices.append(
+      (
+        MLX90614Thermometer(
+          bridge: MCP2221Bridge(transport: SimulatedReportTransport(model: MCP2221Model(sensor: sensor)))),
+        .protocolError
+      ))
+    for index in devices.indices {
+      #expect(throws: DeviceFault.self) { try devices[index].0.sample(at: 0) }
+      do {
+        _ = try devices[index].0.sample(at: 0)
+      } catch {
+        #expect(error.kind == devices[index].1, "\(error)")
+      }
+    }
+    #expect(
+      DeviceFault(.usb(USBError(status: -3, operation: "open"))).kind == .access)
+    #expect(DeviceFault(.usb(USBError(status: -6, operation: "claim"))).kind == .busy)
+    #expect(DeviceFault(.usb(USBError(status: -4, operation: "read"))).kind == .disconnected)
+  }
+}
+
+struct SilentModel: ByteStreamDeviceModel {
+  mutating func handle(_ bytes: [UInt8]) -> [UInt8] { [] }
 }

@@ -23,7 +23,7 @@ public struct MLX90614Thermometer<Bridge: SMBusBridge> {
   /// Ambient, then object temperature, as one sample stamped `time` by the caller (the driver
   /// reads no clock either). A word with the sensor's error flag makes a flagged sample rather
   /// than an error, so that the detector counts it as the sensor's fault.
-  public mutating func sample(at time: Seconds) throws(BridgeError) -> Sample {
+  public mutating func readSample(at time: Seconds) throws(BridgeError) -> Sample {
     let ambientWord = try readWord(.ambientTemperature)
     let objectWord = try readWord(.objectTemperature1)
     let ambient = try? MLX90614.celsius(fromTemperatureWord: ambientWord)

@@ -105,7 +105,7 @@ public struct OptrisThermometer<Stream: ByteStreamTransport> {
 
   /// Target temperature as the object, head temperature as the ambient. The protocol has no
   /// error flag; a silent or garbled unit surfaces as a transport error.
-  public mutating func sample(at time: Seconds) throws(OptrisError) -> Sample {
+  public mutating func readSample(at time: Seconds) throws(OptrisError) -> Sample {
     let object = try celsius(.targetTemperature)
     let head = try celsius(.headTemperature)
     return Sample(time: time, objectC: object, ambientC: head)

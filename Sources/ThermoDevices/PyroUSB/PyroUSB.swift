@@ -68,7 +68,7 @@ public struct PyroUSBThermometer<Stream: ByteStreamTransport> {
 
   /// Object (filtered), sensor (ambient) and status in one read; status bit 0 (measurement
   /// error) flags the sample.
-  public mutating func sample(at time: Seconds) throws(PyroUSBError) -> Sample {
+  public mutating func readSample(at time: Seconds) throws(PyroUSBError) -> Sample {
     let words = try read(.filteredTemperature, count: 4)  // 0x12 filtered, 0x13, 0x14 sensor, 0x15 status
     return Sample(
       time: time, objectC: Self.celsius(words[0]), ambientC: Self.celsius(words[2]),
