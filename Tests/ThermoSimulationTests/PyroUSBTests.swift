@@ -56,7 +56,8 @@ import ThermoDevices
     var device = thermometer()
     #expect(throws: PyroUSBError.modbus(.exception(function: 0x03, code: 2))) { try device.read(.sensorType, count: 3) }
     var noisy = thermometer { $0.corruptsCRC = true }
-    guard case .modbus(.crcMismatch) = Result(catching: { () throws(PyroUSBError) in try noisy.readSample(at: 0) }).failure
+    guard
+      case .modbus(.crcMismatch) = Result(catching: { () throws(PyroUSBError) in try noisy.readSample(at: 0) }).failure
     else {
       Issue.record("a corrupt CRC must be refused")
       return
