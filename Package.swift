@@ -48,13 +48,13 @@ let package = Package(
     // Edge code: input formats, configuration, cohort files.
     .target(
       name: "ThermoGateway",
-      dependencies: ["ThermoCore", .product(name: "Yams", package: "Yams")],
+      dependencies: ["ThermoCore", "ThermoDevices", "ThermoSimulation", .product(name: "Yams", package: "Yams")],
       swiftSettings: strictSwift6
     ),
     .executableTarget(
       name: "thermogate",
       dependencies: [
-        "ThermoCore", "ThermoGateway",
+        "ThermoCore", "ThermoGateway", "ThermoDevices", "ThermoSimulation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift6
@@ -78,7 +78,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ThermoGatewayTests",
-      dependencies: ["ThermoGateway", "ThermoCore"],
+      dependencies: ["ThermoGateway", "ThermoCore", "ThermoDevices", "ThermoSimulation"],
       resources: [.copy("Fixtures")],
       swiftSettings: strictSwift6
     ),

@@ -88,3 +88,20 @@ extension OptrisThermometer: Thermometer {
     }
   }
 }
+
+/// A TEMPer stick is a room-ambient reference, not a skin thermometer: read as a `Thermometer`
+/// its object reading is the external probe where it has one, else its internal sensor, and
+/// its ambient reading the internal sensor. The firmware is identified on the first read.
+extension TEMPerSensor: Thermometer {
+  public mutating func sample(at time: Seconds) throws(DeviceFault) -> Sample {
+    do {
+      if firmware == nil { _ = try identify() }
+      let reading = try read()
+      return Sample(time: time, objectC: reading.externalC ?? reading.internalC, ambientC: reading.internalC)
+    } catch .transport(let transport) {
+      throw DeviceFault(transport)
+    } catch {
+      throw DeviceFault(kind: .protocolError, message: error.description)
+    }
+  }
+}

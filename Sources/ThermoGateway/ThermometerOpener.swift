@@ -1,0 +1,119 @@
+import ThermoCore
+import ThermoDevices
+import ThermoSimulation
+
+/// Opens the thermometer a device address names — a real USB bridge, a serial head, or a
+/// simulated one — as `any Thermometer`, so the CLI and the daemon never care which.
+public struct ThermometerOpener: Sendable {
+  /// Seconds on the clock the simulated people walk by (wall-clock time for the CLI).
+  public let clock: @Sendable () -> Double
+  private let usb: USBContext?
+
+  public init(usb: USBContext? = nil, clock: @escaping @Sendable () -> Double) {
+    self.usb = usb
+    self.clock = clock
+  }
+
+  /// The simulated kinds `sim:KIND` accepts.
+  public static let simulatedKinds = ["mlx90614", "mcp2221", "cp2112", "pyrousb", "optris"]
+
+  public func open(_ address: DeviceAddress) throws(DeviceFault) -> any Thermometer {
+    let options = address.options
+    func integer(_ key: String) -> Int? {
+      guard let text = options[key] else { return nil }
+      return text.lowercased().hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
+    }
+    let smbusAddress = integer("address").map(UInt8.init) ?? MLX90614.defaultAddress
+    let pecPolicy = options["pec"].flatMap(MLX90614.PECPolicy.init(rawValue:)) ?? .reject
+
+    switch (address.driver, address.locator) {
+    case (.sim, .model(let kind)):
+      return try simulated(kind, seed: UInt64(truncatingIfNeeded: integer("seed") ?? 1))
+    case (.optris, .path(let path)):
+      let port = try serialPort(path, baud: integer("baud") ?? 115200)
+      let family: OptrisThermometer<SerialPort>.Family = options["family"] == "ct" ? .ct : .cs
+      return OptrisThermometer(stream: port, family: family)
+    case (.pyrousb, .path(let path)):
+      let port = try serialPort(path, baud: integer("baud") ?? 9600)
+      return PyroUSBThermometer(stream: port, address: UInt8(integer("address") ?? 1))
+    case (.mcp2221, let locator):
+      let transport = try usbTransport(.mcp2221, locator: locator, interface: 2)
+      return MLX90614Thermometer(bridge: MCP2221Bridge(transport: transport), address: smbusAddress, pecPolicy: pecPolicy)
+    case (.cp2112, let locator):
+      let transport = try usbTransport(.cp2112, locator: locator, interface: 0)
+      return MLX90614Thermometer(bridge: CP2112Bridge(transport: transport), address: smbusAddress, pecPolicy: pecPolicy)
+    case (.temper, let locator):
+      // Interface 0 types text when its button is pressed; the data interface is 1.
+      return TEMPerSensor(transport: try usbTransport(.temper, locator: locator, interface: 1, reportLength: 8))
+    default:
+      throw DeviceFault(
+        kind: .protocolError, message: "\(address): not a thermometer (a relay is a gate output)")
+    }
+  }
+
+  private func serialPort(_ path: String, baud: Int) throws(DeviceFault) -> SerialPort {
+    do {
+      return try SerialPort(path: path, settings: SerialSettings(baud: baud))
+    } catch {
+      let kind: DeviceFault.Kind =
+        switch error {
+        case .busy: .busy
+        case .open(_, .permissionDenied): .access
+        case .open(_, .noSuchFileOrDirectory), .open(_, .noSuchAddressOrDevice): .disconnected
+        default: .io
+        }
+      throw DeviceFault(kind: kind, message: error.description)
+    }
+  }
+
+  private func usbTransport(
+    _ family: DeviceFamily, locator: DeviceAddress.Locator, interface: Int32, reportLength: Int = 64
+  ) throws(DeviceFault) -> USBHIDTransport {
+    guard let usb else { throw DeviceFault(kind: .io, message: "USB is not available in this process") }
+    var lastError: USBError?
+    for ids in family.usbIDs {
+      do throws(USBError) {
+        let handle: USBDeviceHandle
+        switch locator {
+        case .serial(let serial):
+          handle = try usb.open(VendorProduct(vendorID: ids.vendor, productID: ids.product), serialNumber: serial)
+        case .port(let port):
+          handle = try usb.open(VendorProduct(vendorID: ids.vendor, productID: ids.product), portPath: port)
+        default:
+          throw USBError(status: -2, operation: "name a USB device by serial=… or port=…")
+        }
+        return try USBHIDTransport(device: handle, interface: interface, reportLength: reportLength)
+      } catch {
+        lastError = error
+      }
+    }
+    let error = lastError ?? USBError(status: -5, operation: "find a \(family.rawValue)")
+    // Not plugged in (yet) is the same to the supervisor as unplugged: wait and reopen.
+    if error.code == .notFound { throw DeviceFault(kind: .disconnected, message: error.description) }
+    throw DeviceFault(.usb(error))
+  }
+
+  private func simulated(_ kind: String, seed: UInt64) throws(DeviceFault) -> any Thermometer {
+    let scene = EntranceScene(seed: seed)
+    switch kind {
+    case "mlx90614", "mcp2221":
+      let model = SceneDrivenDevice(
+        device: MCP2221Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)), scene: scene, clock: clock)
+      return MLX90614Thermometer(bridge: MCP2221Bridge(transport: SimulatedReportTransport(model: model)))
+    case "cp2112":
+      let model = SceneDrivenDevice(
+        device: CP2112Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)), scene: scene, clock: clock)
+      return MLX90614Thermometer(bridge: CP2112Bridge(transport: SimulatedReportTransport(model: model)))
+    case "pyrousb":
+      let model = SceneDrivenDevice(device: PyroUSBModel(objectC: 20, sensorC: 20), scene: scene, clock: clock)
+      return PyroUSBThermometer(stream: SimulatedByteStream(model: model))
+    case "optris":
+      let model = SceneDrivenDevice(device: OptrisModel(targetC: 20, headC: 20), scene: scene, clock: clock)
+      return OptrisThermometer(stream: SimulatedByteStream(model: model))
+    default:
+      throw DeviceFault(
+        kind: .protocolError,
+        message: "no simulated device '\(kind)' (known: \(Self.simulatedKinds.joined(separator: ", ")))")
+    }
+  }
+}
