@@ -1,12 +1,16 @@
 /// A USBRelay board over any feature-report transport. Every switch is read back: the gateway
 /// holds a turnstile with a relay, so one that does not follow its command is an error, not a
 /// hope (pavel-a/usb-relay-hid's `rel_onoff` verifies the same way).
+///
+/// The state byte is the firmware's output latch (u1f35c/usb-relay-firmware reads PORTB), not a
+/// sense of the contact: the read-back catches a board that ignored or lost the command, not a
+/// welded contact or a dead coil. Those need a contact sense wired back to the gateway.
 public struct USBRelayBoard<Transport: FeatureReportTransport> {
   public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(TransportError)
     case report(USBRelay.ReportError)
-    /// The board took the command but these channels did not change (stuck contact, damaged
-    /// board, a firmware that ignores the channel).
+    /// The board took the command but reports these channels unchanged (a board that ignores
+    /// the channel, a firmware fault, a reset in between).
     case didNotSwitch(channels: [Int], on: Bool, serial: String)
 
     public var description: String {
@@ -16,7 +20,7 @@ public struct USBRelayBoard<Transport: FeatureReportTransport> {
       case .didNotSwitch(let channels, let on, let serial):
         "relay board \(serial): channel\(channels.count == 1 ? "" : "s") "
           + channels.map(String.init).joined(separator: ", ")
-          + " did not switch \(on ? "on" : "off"); the relay may be stuck, check the board before trusting the gate"
+          + " did not switch \(on ? "on" : "off"); check the board before trusting the gate"
       }
     }
   }
