@@ -1,0 +1,22 @@
+/// One key-down from a badge reader that types: a character of the ID, or the Enter that ends it.
+/// Both keyboard paths (HID boot reports, evdev events) decode to this, so the assembler does not
+/// care how the reader is attached.
+public enum BadgeKey: Sendable, Equatable {
+  case character(Character)
+  case enter
+
+  /// Readers type as a US keyboard, the layout their firmware assumes.
+  static let digitRow = Array("1234567890")
+  static let shiftedDigitRow = Array("!@#$%^&*()")
+
+  /// The digit row key at `index` (0 is "1", 9 is "0").
+  static func digitRowKey(_ index: Int, shifted: Bool) -> BadgeKey {
+    .character(shifted ? shiftedDigitRow[index] : digitRow[index])
+  }
+
+  /// The letter `offset` places after "a", upper case with shift held.
+  static func letterKey(_ offset: Int, shifted: Bool) -> BadgeKey {
+    let scalar = UnicodeScalar(UInt8((shifted ? 0x41 : 0x61) + offset))
+    return .character(Character(scalar))
+  }
+}
