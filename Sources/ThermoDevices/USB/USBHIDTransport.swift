@@ -3,7 +3,7 @@ import CLibUSB
 /// HID reports over libusb on a claimed interface: OUT reports on the interrupt OUT endpoint
 /// (or as a SET_REPORT control request where the device has none, as TEMPer sticks), IN
 /// reports from the interrupt IN endpoint. The same drivers run over this and over a simulator.
-public struct USBHIDTransport: ReportTransport {
+public struct USBHIDTransport: ReportTransport, FeatureReportTransport {
   public let device: USBDeviceHandle
   public let interface: Int32
   public let inEndpoint: UInt8
@@ -52,23 +52,27 @@ public struct USBHIDTransport: ReportTransport {
     }
   }
 
-  /// HID feature reports (the relay's state, CP2112 configuration): GET_REPORT/SET_REPORT
-  /// with report type feature (3).
-  public func setFeature(_ report: [UInt8]) throws(TransportError) {
+  /// HID feature reports (the relay's state, CP2112 configuration): SET_REPORT/GET_REPORT with
+  /// report type feature (3). Byte 0 is the report ID, as `FeatureReportTransport` wants; as
+  /// hidapi's libusb back end does, an unnumbered report (ID 0) goes without that byte on the
+  /// wire and gets it back in front of what the device returns.
+  public mutating func setFeature(_ report: [UInt8]) throws(TransportError) {
+    let reportID = report.first ?? 0
     do {
       _ = try device.controlTransfer(
-        requestType: 0x21, request: 0x09, value: 0x0300 | UInt16(report.first ?? 0), index: UInt16(interface),
-        data: report, timeout: .milliseconds(500))
+        requestType: 0x21, request: 0x09, value: 0x0300 | UInt16(reportID), index: UInt16(interface),
+        data: reportID == 0 ? Array(report.dropFirst()) : report, timeout: .milliseconds(500))
     } catch {
       throw Self.transportError(error)
     }
   }
 
-  public func getFeature(reportID: UInt8, length: Int) throws(TransportError) -> [UInt8] {
+  public mutating func getFeature(reportID: UInt8, length: Int) throws(TransportError) -> [UInt8] {
     do {
-      return try device.controlTransfer(
+      let data = try device.controlTransfer(
         requestType: 0xA1, request: 0x01, value: 0x0300 | UInt16(reportID), index: UInt16(interface),
-        length: length, timeout: .milliseconds(500))
+        length: reportID == 0 ? max(0, length - 1) : length, timeout: .milliseconds(500))
+      return reportID == 0 ? [0] + data : data
     } catch {
       throw Self.transportError(error)
     }
