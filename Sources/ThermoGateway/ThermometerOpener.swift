@@ -38,10 +38,12 @@ public struct ThermometerOpener: Sendable {
       return PyroUSBThermometer(stream: port, address: UInt8(integer("address") ?? 1))
     case (.mcp2221, let locator):
       let transport = try usbTransport(.mcp2221, locator: locator, interface: 2)
-      return MLX90614Thermometer(bridge: MCP2221Bridge(transport: transport), address: smbusAddress, pecPolicy: pecPolicy)
+      return MLX90614Thermometer(
+        bridge: MCP2221Bridge(transport: transport), address: smbusAddress, pecPolicy: pecPolicy)
     case (.cp2112, let locator):
       let transport = try usbTransport(.cp2112, locator: locator, interface: 0)
-      return MLX90614Thermometer(bridge: CP2112Bridge(transport: transport), address: smbusAddress, pecPolicy: pecPolicy)
+      return MLX90614Thermometer(
+        bridge: CP2112Bridge(transport: transport), address: smbusAddress, pecPolicy: pecPolicy)
     case (.temper, let locator):
       // Interface 0 types text when its button is pressed; the data interface is 1.
       return TEMPerSensor(transport: try usbTransport(.temper, locator: locator, interface: 1, reportLength: 8))

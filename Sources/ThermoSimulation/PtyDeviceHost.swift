@@ -18,6 +18,7 @@ public final class PtyDeviceHost<Model: ByteStreamDeviceModel>: Sendable {
     var model: Model
     var running = true
     var unplugRequested = false
+    var muted = false
     var injections: [[UInt8]] = []
     var commandsHandled = 0
   }
@@ -67,6 +68,13 @@ public final class PtyDeviceHost<Model: ByteStreamDeviceModel>: Sendable {
     shared.state.withLock { $0.injections.append(bytes) }
   }
 
+  /// A muted device reads commands but answers none (a stalled device).
+  public var isMuted: Bool { shared.state.withLock { $0.muted } }
+
+  public func setMuted(_ muted: Bool) {
+    shared.state.withLock { $0.muted = muted }
+  }
+
   /// Closes the line under the driver, as pulling the USB-serial plug does.
   public func unplug() {
     shared.state.withLock { $0.unplugRequested = true }
@@ -103,7 +111,8 @@ public final class PtyDeviceHost<Model: ByteStreamDeviceModel>: Sendable {
         frame = []
         let reply = state.withLock { state in
           state.commandsHandled += 1
-          return state.model.handle(command)
+          let reply = state.model.handle(command)
+          return state.muted ? [] : reply
         }
         if replyDelay > .zero { Thread.sleep(forTimeInterval: replyDelay.seconds) }
         if !reply.isEmpty { try terminal.write(reply) }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 @main
-struct Thermogate: ParsableCommand {
+struct Thermogate: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "thermogate",
     abstract: "Infrared fever-screening gateway for building entrances.",
@@ -10,7 +10,9 @@ struct Thermogate: ParsableCommand {
       Screens people at entrances with USB infrared thermometers: one decision per person \
       (no_subject, fault, retry, normal, elevated → re-check, fever), with every number that made it.
       """,
-    subcommands: [ClassifyCommand.self, BodyModelCommand.self]
+    subcommands: [
+      ClassifyCommand.self, BodyModelCommand.self, DevicesCommand.self, ReadCommand.self, SimulateCommand.self,
+    ]
   )
 }
 

@@ -3,53 +3,16 @@ import XCTest
 
 /// Runs the built `thermogate` binary the way a technician would.
 final class ClassifyCommandTests: XCTestCase {
-  static var binary: URL {
-    // The test bundle sits in the build products directory beside the executable (on Linux the
-    // bundle URL is that directory itself).
-    let bundle = Bundle(for: ClassifyCommandTests.self).bundleURL
-    let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
-    return products.appendingPathComponent("thermogate")
-  }
-
-  static var packageRoot: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  }
-
-  struct Run {
-    var status: Int32
-    var output: String
-    var errors: String
-  }
-
-  func run(_ arguments: [String], input: String? = nil) throws -> Run {
-    let process = Process()
-    process.executableURL = Self.binary
-    process.arguments = arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    let inputPipe = Pipe()
-    process.standardInput = inputPipe
-    try process.run()
-    if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
-    try inputPipe.fileHandleForWriting.close()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-      errors: String(decoding: errorData, as: UTF8.self))
+  func run(_ arguments: [String], input: String? = nil) throws -> CLI.Run {
+    try CLI.run(arguments, input: input)
   }
 
   func decisions(_ output: String) throws -> [[String: Any]] {
-    try output.split(separator: "\n").map {
-      try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-    }
+    try CLI.jsonLines(output)
   }
 
   func testTheBundledExampleTellsItsStory() throws {
-    let example = Self.packageRoot.appendingPathComponent("examples/samples.csv").path
+    let example = CLI.packageRoot.appendingPathComponent("examples/samples.csv").path
     let result = try run(["classify", example])
     XCTAssertEqual(result.status, 0, result.errors)
     let rows = try decisions(result.output)
@@ -123,7 +86,7 @@ final class ClassifyCommandTests: XCTestCase {
   }
 
   func testBodyModelFitWritesAModelThatClassifyCanUse() throws {
-    let cohort = Self.packageRoot.appendingPathComponent("Tests/ThermoGatewayTests/Fixtures/flir-group1.csv").path
+    let cohort = CLI.packageRoot.appendingPathComponent("Tests/ThermoGatewayTests/Fixtures/flir-group1.csv").path
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tg-fit-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -149,7 +112,7 @@ final class ClassifyCommandTests: XCTestCase {
     let missing = try run(["classify", "/nonexistent/samples.csv"])
     XCTAssertEqual(missing.status, 1)
     XCTAssertEqual(missing.errors, "error: /nonexistent/samples.csv: cannot read the input file\n")
-    let cohort = Self.packageRoot.appendingPathComponent("Tests/ThermoGatewayTests/Fixtures/flir-group1.csv").path
+    let cohort = CLI.packageRoot.appendingPathComponent("Tests/ThermoGatewayTests/Fixtures/flir-group1.csv").path
     let builtIn = try run(["body-model", "fit", "--cohort", cohort, "--model-version", "forehead-max-linear-v1"])
     XCTAssertEqual(builtIn.status, 64)
     XCTAssertTrue(builtIn.errors.contains("built-in model's name"), builtIn.errors)

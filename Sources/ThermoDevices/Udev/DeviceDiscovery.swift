@@ -85,3 +85,35 @@ public struct DeviceInventory: Sendable {
     return (added, removed)
   }
 }
+
+/// A USB serial port (virtual COM): where Optris and PyroUSB heads appear. Which head is on it
+/// cannot be told from the IDs (they use common USB-serial chips), so it is listed as a port.
+public struct USBSerialPort: Sendable, Hashable {
+  public var node: String
+  /// The stable names udev made for it (`/dev/serial/by-id/…`, `/dev/thermogate/…`), when a
+  /// udev daemon runs.
+  public var links: [String]
+  public var vendorID: UInt16?
+  public var productID: UInt16?
+  public var serial: String?
+
+  /// The name to put in an address: a stable link when there is one, never `/dev/ttyUSBn`
+  /// unless nothing else exists.
+  public var preferredPath: String {
+    links.first { $0.hasPrefix("/dev/thermogate/") } ?? links.first { $0.hasPrefix("/dev/serial/by-id/") } ?? node
+  }
+}
+
+extension DeviceDiscovery {
+  public static func scanSerialPorts() throws(UdevError) -> [USBSerialPort] {
+    try UdevEnumerator.devices(subsystem: "tty").compactMap { record in
+      guard let node = record.devNode, record.properties["ID_BUS"] == "usb" || record.sysPath.contains("/usb")
+      else { return nil }
+      let links = (record.properties["DEVLINKS"] ?? "").split(separator: " ").map(String.init).sorted()
+      return USBSerialPort(
+        node: node, links: links, vendorID: record.properties["ID_VENDOR_ID"].flatMap { UInt16($0, radix: 16) },
+        productID: record.properties["ID_MODEL_ID"].flatMap { UInt16($0, radix: 16) },
+        serial: record.properties["ID_SERIAL_SHORT"])
+    }
+  }
+}
