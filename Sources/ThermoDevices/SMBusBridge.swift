@@ -3,6 +3,9 @@ public protocol SMBusBridge {
   /// The word and whether its PEC matched (a mismatch only reaches here under `PECPolicy.accept`).
   mutating func readWord(address: UInt8, command: UInt8, pecPolicy: MLX90614.PECPolicy)
     throws(BridgeError) -> (word: UInt16, pecMatched: Bool)
+  /// A Write Word with PEC (MLX90614 EEPROM cells), ended with STOP, checked through the
+  /// bridge's transfer status.
+  mutating func writeWord(address: UInt8, command: UInt8, word: UInt16) throws(BridgeError)
 }
 
 /// Why a word read through a bridge failed: moving reports, the bridge's own report, or the word.
@@ -59,6 +62,49 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
       }
     }
   }
+
+  /// `0x90` I2C write (START, address, command, LSB, MSB, PEC, STOP), then `0x10` status polls
+  /// until the engine is idle, as the kernel's write path checks its last command.
+  public mutating func writeWord(address: UInt8, command: UInt8, word: UInt16) throws(BridgeError) {
+    transport.discardPending()
+    let payload = MLX90614.writeWordPayload(address: address, command: command, word: word)
+    let request = MCP2221Report.transfer(
+      .writeData, length: UInt16(payload.count), addressByte: MLX90614.writeAddressByte(address), data: payload)
+    let reply = try exchangeOrCancel(request)
+    guard reply.count >= 3, reply[0] == MCP2221Report.Command.writeData.rawValue else {
+      throw .mcp2221(.bridge(.unexpectedReply(expected: 0x90, received: Array(reply.prefix(4)))))
+    }
+    guard reply[1] == 0x00 else { throw .mcp2221(.bridge(.engineBusy)) }
+    var state: UInt8 = 0
+    for _ in 0..<Self.maximumWriteStatusPolls {
+      let status = try exchangeOrCancel(MCP2221Report.status)
+      guard status.count > 20, status[0] == MCP2221Report.Command.statusSetParameters.rawValue else { continue }
+      state = status[8]
+      let failure: MCP2221Error? =
+        status[20] & 0x40 != 0
+        ? .addressNotAcknowledged(engineState: state) : MCP2221Error.failure(engineState: state)
+      if let failure {
+        _ = try? transport.exchange(MCP2221Report.cancel, timeout: replyTimeout)
+        throw .mcp2221(.bridge(failure))
+      }
+      if state == 0x00 { return }
+    }
+    _ = try? transport.exchange(MCP2221Report.cancel, timeout: replyTimeout)
+    throw .mcp2221(.bridge(.busTimeout(engineState: state)))
+  }
+
+  /// Status polls a write may take before it counts as hung (a few bytes at 100 kHz take
+  /// well under one poll's USB round trip).
+  static var maximumWriteStatusPolls: Int { 10 }
+
+  private mutating func exchangeOrCancel(_ report: [UInt8]) throws(BridgeError) -> [UInt8] {
+    do {
+      return try transport.exchange(report, timeout: replyTimeout)
+    } catch {
+      if error == .timeout { _ = try? transport.exchange(MCP2221Report.cancel, timeout: replyTimeout) }
+      throw .transport(error)
+    }
+  }
 }
 
 /// The CP2112 on its HID interface (interrupt reports).
@@ -102,6 +148,38 @@ public struct CP2112Bridge<Transport: ReportTransport>: SMBusBridge {
       case .failed(let error): throw .cp2112(error)
       }
     }
+  }
+
+  /// `0x14` data write (address, command, LSB, MSB, PEC), then transfer-status polls until it
+  /// completes; still busy after the kernel's ten polls, it is cancelled.
+  public mutating func writeWord(address: UInt8, command: UInt8, word: UInt16) throws(BridgeError) {
+    transport.discardPending()
+    let payload = MLX90614.writeWordPayload(address: address, command: command, word: word)
+    do {
+      try transport.send(
+        CP2112Report.make(.dataWrite, [MLX90614.writeAddressByte(address), UInt8(payload.count)] + payload))
+    } catch {
+      throw abandon(error)
+    }
+    for _ in 0..<10 {
+      let status: [UInt8]
+      do { status = try transport.exchange(CP2112Report.statusRequest, timeout: replyTimeout) } catch {
+        throw abandon(error)
+      }
+      guard status.count >= 3, status[0] == CP2112Report.ID.transferStatusResponse.rawValue else { continue }
+      switch status[1] {
+      case 0x02: return
+      case 0x03:
+        switch status[2] {
+        case 0x00: throw .cp2112(.bridge(.addressNotAcknowledged))
+        case 0x01: throw .cp2112(.bridge(.busNotFree))
+        default: throw .cp2112(.bridge(.transferFailed(status1: status[2])))
+        }
+      default: continue
+      }
+    }
+    try? transport.send(CP2112Report.cancel)
+    throw .cp2112(.bridge(.stillBusy(polls: 10)))
   }
 
   /// A transfer left hanging would answer the next request: cancel it, best effort.

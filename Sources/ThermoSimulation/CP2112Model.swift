@@ -43,7 +43,12 @@ public struct CP2112Model: ReportDeviceModel {
     case .cancelTransfer:
       transfer = .idle
       return []
-    case .dataReadRequest, .dataWrite, .dataReadResponse, .transferStatusResponse:
+    case .dataWrite:
+      let length = Int(out[2])
+      let taken = sensor?.writeWord(address: out[1] >> 1, payload: Array(out[3..<min(out.count, 3 + length)]))
+      transfer = .running(data: taken == true ? [] : nil, busyLeft: busyPolls)
+      return []
+    case .dataReadRequest, .dataReadResponse, .transferStatusResponse:
       return []
     }
   }

@@ -65,6 +65,17 @@ public struct MCP2221Model: ReportDeviceModel {
       addressNACKed = true
       return reply(command, [0x00, stateBefore])
     }
+    if command == .writeData {
+      // A whole Write Word with STOP: the sensor takes it (or NACKs it) and the engine is idle.
+      let payload = Array(out[4..<min(out.count, 4 + length)])
+      if sensor?.writeWord(address: address, payload: payload) != true {
+        engine = .addressNotAcknowledged
+        addressNACKed = true
+      } else {
+        engine = .idle
+      }
+      return reply(command, [0x00, stateBefore])
+    }
     engine = .commandWritten(address: address, command: out[4])
     return reply(command, [0x00, stateBefore])
   }

@@ -28,6 +28,27 @@ public struct MLX90614Model: Sendable {
     }
   }
 
+  /// EEPROM writes the part took (erases included), for tests.
+  public private(set) var eepromWrites = 0
+
+  /// A Write Word (command, LSB, MSB, PEC) as the part takes it. Only the emissivity cell is
+  /// modelled. A wrong PEC leaves the cell alone, as on the part; an EEPROM cell written without
+  /// an erase keeps only the bits both values share (EEPROM writes can only clear bits), which
+  /// is why the application note erases first.
+  @discardableResult
+  public mutating func writeWord(address requested: UInt8, payload: [UInt8]) -> Bool {
+    guard requested == address || requested == 0, payload.count == 4,
+      payload[0] == MLX90614.Command.emissivity.rawValue
+    else { return false }
+    let word = UInt16(payload[2]) << 8 | UInt16(payload[1])
+    guard MLX90614.writeWordPayload(address: requested, command: payload[0], word: word)[3] == payload[3] else {
+      return true
+    }
+    eepromWrites += 1
+    emissivityWord = word == 0 ? 0 : (emissivityWord == 0 ? word : emissivityWord & word)
+    return true
+  }
+
   /// LSB, MSB and PEC of a Read Word addressed to `address` (0x00 reaches every part), or nil
   /// when the part does not acknowledge.
   public func readWordReply(address requested: UInt8, command: UInt8) -> [UInt8]? {
