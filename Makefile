@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/thermogate
 
-.PHONY: run test bench build deps format lint clean
+.PHONY: run test bench build deps format lint clean install-udev
 
 ## Install the Debian packages the build needs, only those missing.
 deps:
@@ -34,6 +34,22 @@ bench: deps
 	@# package; dropping the cached build description makes it list them again.
 	rm -f Benchmarks/.build/release.yaml
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --scale --no-progress
+
+## Install the udev rules (group thermogate, mode 0660, /dev/thermogate/ links) and apply them.
+## UDEV_RULES_DIR and UDEVADM can be overridden (packaging, tests).
+UDEV_RULES_DIR ?= /etc/udev/rules.d
+UDEVADM ?= udevadm
+install-udev:
+	@getent group thermogate >/dev/null || $(SUDO) groupadd --system thermogate
+	$(SUDO) install -D -m 0644 udev-rules/70-thermogate.rules $(UDEV_RULES_DIR)/70-thermogate.rules
+	@if [ -S /run/udev/control ]; then \
+	  $(SUDO) $(UDEVADM) control --reload && \
+	  $(SUDO) $(UDEVADM) trigger --action=add --subsystem-match=usb --subsystem-match=tty --subsystem-match=input; \
+	  echo "rules applied; replug devices that were open"; \
+	else \
+	  echo "no udev daemon here: the rules apply at its next start"; \
+	fi
+	@echo "add the gateway's user to group thermogate: sudo usermod -aG thermogate USER"
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks

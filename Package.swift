@@ -13,6 +13,8 @@ let package = Package(
     .executable(name: "thermogate", targets: ["thermogate"]),
     .library(name: "ThermoCore", targets: ["ThermoCore"]),
     .library(name: "ThermoGateway", targets: ["ThermoGateway"]),
+    .library(name: "ThermoDevices", targets: ["ThermoDevices"]),
+    .library(name: "ThermoSimulation", targets: ["ThermoSimulation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

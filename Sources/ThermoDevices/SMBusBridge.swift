@@ -28,6 +28,10 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
   public var transport: Transport
   /// Per report; the kernel allows 4 s, a gate cannot wait that long.
   public let replyTimeout: Duration
+  /// Whether IN reports from an abandoned transaction may be waiting (set until a transaction
+  /// ends cleanly, and on a fresh handle). Only then is the queue drained first: on real USB
+  /// every drain attempt costs an interrupt frame, so a clean read uses just its four transfers.
+  public private(set) var mayHaveStaleReplies = true
 
   public init(transport: Transport, replyTimeout: Duration = .milliseconds(250)) {
     self.transport = transport
@@ -37,7 +41,8 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
   public mutating func readWord(address: UInt8, command: UInt8, pecPolicy: MLX90614.PECPolicy)
     throws(BridgeError) -> (word: UInt16, pecMatched: Bool)
   {
-    transport.discardPending()
+    if mayHaveStaleReplies { transport.discardPending() }
+    mayHaveStaleReplies = true
     var read = MCP2221WordRead(address: address, command: command, pecPolicy: pecPolicy)
     var action = read.start()
     while true {
@@ -57,7 +62,9 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
         let reply: [UInt8]
         do { reply = try transport.receive(timeout: replyTimeout) } catch { throw .transport(error) }
         action = read.receive(reply)
-      case .finished(let word, let pecMatched): return (word, pecMatched)
+      case .finished(let word, let pecMatched):
+        mayHaveStaleReplies = false
+        return (word, pecMatched)
       case .failed(let error): throw .mcp2221(error)
       }
     }
@@ -66,7 +73,8 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
   /// `0x90` I2C write (START, address, command, LSB, MSB, PEC, STOP), then `0x10` status polls
   /// until the engine is idle, as the kernel's write path checks its last command.
   public mutating func writeWord(address: UInt8, command: UInt8, word: UInt16) throws(BridgeError) {
-    transport.discardPending()
+    if mayHaveStaleReplies { transport.discardPending() }
+    mayHaveStaleReplies = true
     let payload = MLX90614.writeWordPayload(address: address, command: command, word: word)
     let request = MCP2221Report.transfer(
       .writeData, length: UInt16(payload.count), addressByte: MLX90614.writeAddressByte(address), data: payload)
@@ -87,7 +95,10 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
         _ = try? transport.exchange(MCP2221Report.cancel, timeout: replyTimeout)
         throw .mcp2221(.bridge(failure))
       }
-      if state == 0x00 { return }
+      if state == 0x00 {
+        mayHaveStaleReplies = false
+        return
+      }
     }
     _ = try? transport.exchange(MCP2221Report.cancel, timeout: replyTimeout)
     throw .mcp2221(.bridge(.busTimeout(engineState: state)))
@@ -114,6 +125,8 @@ public struct CP2112Bridge<Transport: ReportTransport>: SMBusBridge {
   public let replyTimeout: Duration
   /// How long to wait for the chip's trailing empty data report.
   public let drainTimeout: Duration
+  /// As for the MCP2221: drain stale reports only after a transaction that did not end cleanly.
+  public private(set) var mayHaveStaleReplies = true
 
   public init(
     transport: Transport, replyTimeout: Duration = .milliseconds(50), drainTimeout: Duration = .milliseconds(5)
@@ -126,7 +139,8 @@ public struct CP2112Bridge<Transport: ReportTransport>: SMBusBridge {
   public mutating func readWord(address: UInt8, command: UInt8, pecPolicy: MLX90614.PECPolicy)
     throws(BridgeError) -> (word: UInt16, pecMatched: Bool)
   {
-    transport.discardPending()
+    if mayHaveStaleReplies { transport.discardPending() }
+    mayHaveStaleReplies = true
     var read = CP2112WordRead(address: address, command: command, pecPolicy: pecPolicy)
     var action = read.start()
     while true {
@@ -144,7 +158,9 @@ public struct CP2112Bridge<Transport: ReportTransport>: SMBusBridge {
         let reply: [UInt8]
         do { reply = try transport.receive(timeout: replyTimeout) } catch { throw abandon(error) }
         action = read.next(after: reply)
-      case .finished(let word, let pecMatched): return (word, pecMatched)
+      case .finished(let word, let pecMatched):
+        mayHaveStaleReplies = false
+        return (word, pecMatched)
       case .failed(let error): throw .cp2112(error)
       }
     }
@@ -153,7 +169,8 @@ public struct CP2112Bridge<Transport: ReportTransport>: SMBusBridge {
   /// `0x14` data write (address, command, LSB, MSB, PEC), then transfer-status polls until it
   /// completes; still busy after the kernel's ten polls, it is cancelled.
   public mutating func writeWord(address: UInt8, command: UInt8, word: UInt16) throws(BridgeError) {
-    transport.discardPending()
+    if mayHaveStaleReplies { transport.discardPending() }
+    mayHaveStaleReplies = true
     let payload = MLX90614.writeWordPayload(address: address, command: command, word: word)
     do {
       try transport.send(
@@ -168,7 +185,9 @@ public struct CP2112Bridge<Transport: ReportTransport>: SMBusBridge {
       }
       guard status.count >= 3, status[0] == CP2112Report.ID.transferStatusResponse.rawValue else { continue }
       switch status[1] {
-      case 0x02: return
+      case 0x02:
+        mayHaveStaleReplies = false
+        return
       case 0x03:
         switch status[2] {
         case 0x00: throw .cp2112(.bridge(.addressNotAcknowledged))
