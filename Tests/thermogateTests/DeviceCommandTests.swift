@@ -96,4 +96,16 @@ final class DeviceCommandTests: XCTestCase {
       if !canOpen { XCTAssertNotNil(entry["fix"]) }
     }
   }
+
+  func testARelayThatIsNotThereIsAClearErrorNotASwitch() throws {
+    let byID = try CLI.run(["relay", "relay:serial=ABCDE", "on", "--channel", "1"])
+    XCTAssertEqual(byID.status, 1)
+    XCTAssert(byID.errors.contains("no relay board with ID ABCDE"), byID.errors)
+    let byPort = try CLI.run(["relay", "relay:port=1-1.4", "status"])
+    XCTAssertEqual(byPort.status, 1)
+    XCTAssert(byPort.errors.contains("16c0:05df"), byPort.errors)
+    let notARelay = try CLI.run(["relay", "mcp2221:serial=1", "on"])
+    XCTAssertNotEqual(notARelay.status, 0)
+    XCTAssert(notARelay.errors.contains("not a relay address"), notARelay.errors)
+  }
 }

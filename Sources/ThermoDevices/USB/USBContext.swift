@@ -109,11 +109,10 @@ public final class USBContext: @unchecked Sendable {
     let status = libusb_open(device, &handle)
     guard status == 0, let handle else { throw USBError(status: status, operation: "open \(wanted)") }
     var opened = info
-    if opened.serialNumber == nil {
-      var descriptor = libusb_device_descriptor()
-      if libusb_get_device_descriptor(device, &descriptor) == 0 {
-        opened.serialNumber = USBDeviceHandle.string(handle, index: descriptor.iSerialNumber)
-      }
+    var descriptor = libusb_device_descriptor()
+    if libusb_get_device_descriptor(device, &descriptor) == 0 {
+      opened.serialNumber = opened.serialNumber ?? USBDeviceHandle.string(handle, index: descriptor.iSerialNumber)
+      opened.product = USBDeviceHandle.string(handle, index: descriptor.iProduct)
     }
     return USBDeviceHandle(raw: handle, context: self, info: opened)
   }
