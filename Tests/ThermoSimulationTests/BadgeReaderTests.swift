@@ -52,7 +52,7 @@ import ThermoDevices
   }
 
   @Test func garbageBeforeACardNeverCrashesAndTheCardStillReads() throws {
-    var generator = SplitMix64(seed: 0xCA_4D)
+    var generator = SeededRandom(seed: 0xCA_4D)
     var decoder = HIDKeyboardDecoder()
     var assembler = BadgeAssembler()
     var garbageOutputs = 0
