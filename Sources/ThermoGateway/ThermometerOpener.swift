@@ -30,8 +30,9 @@ public struct ThermometerOpener: Sendable {
     case (.sim, .model(let kind)):
       return try simulated(kind, seed: UInt64(truncatingIfNeeded: integer("seed") ?? 1))
     case (.optris, .path(let path)):
-      let port = try serialPort(path, baud: integer("baud") ?? 115200)
       let family: OptrisThermometer<SerialPort>.Family = options["family"] == "ct" ? .ct : .cs
+      // CS heads run at 9600 baud; CT heads leave the factory at 115200 (reference §5).
+      let port = try serialPort(path, baud: integer("baud") ?? (family == .ct ? 115200 : 9600))
       return OptrisThermometer(stream: port, family: family)
     case (.pyrousb, .path(let path)):
       let port = try serialPort(path, baud: integer("baud") ?? 9600)

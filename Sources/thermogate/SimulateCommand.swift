@@ -57,8 +57,9 @@ struct SimulateCommand: ParsableCommand {
     guard (0...1).contains(febrileShare) else { throw ValidationError("--febrile-share must be between 0 and 1") }
     guard arrivalsPerMinute > 0 else { throw ValidationError("--arrivals-per-minute must be positive") }
     guard family == "cs" || family == "ct" else { throw ValidationError("--family must be cs or ct") }
-    if fault == .checksum && kind == .optris {
-      throw ValidationError("--fault checksum: Optris replies carry no checksum; use garbage or stall")
+    if kind == .optris && [.checksum, .sensorError].contains(fault) {
+      throw ValidationError(
+        "--fault \(fault.rawValue): the Optris protocol has no reply checksum or error flag; use garbage or stall")
     }
   }
 
@@ -77,7 +78,9 @@ struct SimulateCommand: ParsableCommand {
       var model = PyroUSBModel(objectC: 20, sensorC: 20)
       model.corruptsCRC = fault == .checksum
       model.measurementError = fault == .sensorError
-      try serve(SceneDrivenDevice(device: model, scene: scene, clock: clock), address: "pyrousb")
+      // The PyroUSB answers about 20 ms after a request (reference §6).
+      try serve(
+        SceneDrivenDevice(device: model, scene: scene, clock: clock), address: "pyrousb", replyDelay: .milliseconds(20))
     case .optris:
       var model = OptrisModel(targetC: 20, headC: 20)
       model.requiresChecksum = family == "ct"
@@ -87,8 +90,10 @@ struct SimulateCommand: ParsableCommand {
     }
   }
 
-  private func serve<Model: ByteStreamDeviceModel>(_ model: Model, address: String, options: String = "") throws {
-    let host = try PtyDeviceHost(model: model)
+  private func serve<Model: ByteStreamDeviceModel>(
+    _ model: Model, address: String, options: String = "", replyDelay: Duration = .zero
+  ) throws {
+    let host = try PtyDeviceHost(model: model, replyDelay: replyDelay)
     // Unbuffered: whoever started us reads the path before we exit.
     FileHandle.standardOutput.write(Data((host.path + "\n").utf8))
     var standardError = StandardError()

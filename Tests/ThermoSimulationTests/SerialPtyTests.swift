@@ -129,3 +129,18 @@ import ThermoDevices
 struct SilentModel: ByteStreamDeviceModel {
   mutating func handle(_ bytes: [UInt8]) -> [UInt8] { [] }
 }
+
+/// The PyroUSB's documented reply delay (reference §6: about 20 ms) over a real pty.
+@Suite(.timeLimit(.minutes(1))) struct PyroUSBReplyDelayTests {
+  @Test func aDriverThatGivesUpTooSoonRecoversOnceItWaitsLongEnough() throws {
+    let host = try PtyDeviceHost(model: PyroUSBModel(objectC: 37.1, sensorC: 23.0), replyDelay: .milliseconds(20))
+    var impatient = PyroUSBThermometer(stream: try SerialPort(path: host.path), replyTimeout: .milliseconds(2))
+    #expect(throws: PyroUSBError.transport(.timeout)) { try impatient.readSample(at: 1) }
+    // The late reply is on the line now; the next read must not take it for its own.
+    Thread.sleep(forTimeInterval: 0.05)
+    host.update { $0.objectC = 38.4 }
+    impatient.stream.close()
+    var patient = PyroUSBThermometer(stream: try SerialPort(path: host.path), replyTimeout: .milliseconds(200))
+    #expect(try patient.readSample(at: 2).objectC == 38.4)
+  }
+}

@@ -28,7 +28,10 @@ public final class SerialPort: ByteStreamTransport {
         FilePath(path), .readWrite,
         options: [.nonBlocking, .closeOnExec, FileDescriptor.OpenOptions(rawValue: O_NOCTTY)])
     } catch {
-      throw .open(path: path, error as? Errno ?? .ioError)
+      let errno = error as? Errno ?? .ioError
+      // TIOCEXCL held by another process refuses the open itself.
+      if errno == .resourceBusy { throw .busy(path: path) }
+      throw .open(path: path, errno)
     }
     do {
       try Self.configure(fd, path: path, settings: settings, speed: speed, modemControl: &hasModemControl)

@@ -27,12 +27,25 @@ public struct USBHIDTransport: ReportTransport, FeatureReportTransport {
     self.reportLength = reportLength
   }
 
+  /// One interrupt transfer; a stalled endpoint (PIPE) is cleared and the transfer tried once
+  /// more, as USB asks of a host after a STALL handshake.
+  private func transfer(endpoint: UInt8, data: [UInt8], length: Int? = nil, timeout: Duration) throws(USBError)
+    -> [UInt8]
+  {
+    do {
+      return try device.interruptTransfer(endpoint: endpoint, data: data, length: length, timeout: timeout)
+    } catch  where error.code == .pipe {
+      try device.clearHalt(endpoint: endpoint)
+      return try device.interruptTransfer(endpoint: endpoint, data: data, length: length, timeout: timeout)
+    }
+  }
+
   public mutating func send(_ report: [UInt8]) throws(TransportError) {
     var padded = Array(report.prefix(reportLength))
     if padded.count < reportLength { padded += [UInt8](repeating: 0, count: reportLength - padded.count) }
     do {
       if let outEndpoint {
-        _ = try device.interruptTransfer(endpoint: outEndpoint, data: padded, timeout: .milliseconds(500))
+        _ = try transfer(endpoint: outEndpoint, data: padded, timeout: .milliseconds(500))
       } else {
         // Class request to the interface: SET_REPORT (0x09), report type output (2), ID 0.
         _ = try device.controlTransfer(
@@ -46,7 +59,7 @@ public struct USBHIDTransport: ReportTransport, FeatureReportTransport {
 
   public mutating func receive(timeout: Duration) throws(TransportError) -> [UInt8] {
     do {
-      return try device.interruptTransfer(endpoint: inEndpoint, data: [], length: reportLength, timeout: timeout)
+      return try transfer(endpoint: inEndpoint, data: [], length: reportLength, timeout: timeout)
     } catch {
       throw Self.transportError(error)
     }

@@ -10,7 +10,7 @@ public enum DeviceFamily: String, Sendable, CaseIterable {
     switch self {
     case .mcp2221: [(0x04D8, 0x00DD)]
     case .cp2112: [(0x10C4, 0xEA90)]
-    case .temper: [(0x0C45, 0x7401), (0x413D, 0x2107), (0x1A86, 0xE025)]
+    case .temper: [(0x0C45, 0x7401), (0x0C45, 0x7402), (0x413D, 0x2107), (0x1A86, 0xE025)]
     case .usbRelay: [(0x16C0, 0x05DF)]
     }
   }
@@ -40,7 +40,9 @@ public struct DiscoveredDevice: Sendable, Hashable {
   /// number when it has one (it follows the device to any port), else by port (two identical
   /// serial-less bridges stay apart).
   public var stableAddress: String {
-    if let serial, !serial.isEmpty { return "\(family.rawValue):serial=\(serial)" }
+    // A relay board's ID lives in a feature report, not in the USB serial number (which these
+    // boards lack), so discovery names relays by port; `relay:serial=ID` is for configuration.
+    if family != .usbRelay, let serial, !serial.isEmpty { return "\(family.rawValue):serial=\(serial)" }
     return "\(family.rawValue):port=\(portPath)"
   }
 }
