@@ -68,9 +68,31 @@ import Testing
     // EV_MSC scan codes and EV_SYN reports are not keys, even with a key's code.
     #expect(key(4, 0x7_001E, type: 4) == nil)
     #expect(key(30, 1, type: 0) == nil)
-    // Keys that are no part of an ID.
-    #expect(key(1, 1) == nil)  // KEY_ESC
-    #expect(key(59, 1) == nil)  // KEY_F1
+    // Keys that are no part of an ID void the line; modifiers and locks type nothing.
+    #expect(key(1, 1) == .unrecognized)  // KEY_ESC
+    #expect(key(59, 1) == .unrecognized)  // KEY_F1
+    #expect(key(52, 1) == .unrecognized)  // KEY_DOT
+    #expect(key(29, 1) == nil)  // KEY_LEFTCTRL
+    #expect(key(69, 1) == nil)  // KEY_NUMLOCK
+  }
+
+  @Test func eventsLostMidLineVoidTheLineAndReleaseShift() {
+    var decoder = EvdevKeyDecoder()
+    func event(_ type: UInt16, _ code: UInt16, _ value: Int32) -> EvdevKeyEvent {
+      EvdevKeyEvent(seconds: 0, microseconds: 0, type: type, code: code, value: value)
+    }
+    var keys: [BadgeKey] = []
+    let stream = [
+      event(1, 42, 1), event(1, 2, 1), event(1, 2, 0),  // shift held, "!"
+      event(0, 3, 0),  // SYN_DROPPED: the shift release was among the lost events
+      event(1, 3, 1),  // ignored up to the next SYN_REPORT
+      event(0, 0, 0),
+      event(1, 4, 1), event(1, 28, 1),  // "3", Enter
+    ]
+    for item in stream { if let key = decoder.decode(item) { keys.append(key) } }
+    #expect(keys == [.character("!"), .eventsLost, .character("3"), .enter])
+    var assembler = BadgeAssembler()
+    #expect(keys.compactMap { assembler.accept($0, at: 0) } == [.rejected(.corrupted(length: 3))])
   }
 
   @Test func randomBytesNeverCrashTheEventDecoder() {

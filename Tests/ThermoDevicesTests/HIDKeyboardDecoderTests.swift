@@ -59,10 +59,23 @@ import Testing
     #expect(keys == [.character("1")])
   }
 
-  @Test func keysThatTypeNothingOfAnIDAreSkipped() throws {
-    // F1 (0x3A), Escape (0x29), a vendor usage (0xE8 area is modifiers; 0xA5 reserved).
-    let keys = try typed([[0, 0, 0x3A, 0x29, 0xA5, 0, 0, 0], [0, 0, 0x2D, 0, 0, 0, 0, 0]])
-    #expect(keys == [.character("-")])
+  @Test func keysNoIDIsMadeOfAreUnrecognizedAndLockKeysTypeNothing() throws {
+    // F1 (0x3A), Escape (0x29), a reserved usage (0xA5); then Caps Lock (0x39), Num Lock (0x53).
+    let keys = try typed([
+      [0, 0, 0x3A, 0x29, 0xA5, 0, 0, 0], [0, 0, 0x2D, 0, 0, 0, 0, 0], [0, 0, 0x39, 0x53, 0, 0, 0, 0],
+    ])
+    #expect(keys == [.unrecognized, .unrecognized, .unrecognized, .character("-")])
+  }
+
+  @Test func aLineWithAnUnknownKeyIsNeverTakenAsAShorterID() throws {
+    // "1.2" and Enter: the dot (0x37) must not vanish and leave the ID "12".
+    let keys = try typed([
+      [0, 0, 0x1E, 0, 0, 0, 0, 0], [0, 0, 0x37, 0, 0, 0, 0, 0], [0, 0, 0x1F, 0, 0, 0, 0, 0],
+      [0, 0, 0x28, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0],
+    ])
+    var assembler = BadgeAssembler()
+    let outputs = keys.compactMap { assembler.accept($0, at: 0) }
+    #expect(outputs == [.rejected(.corrupted(length: 3))])
   }
 
   @Test func reportsOfTheWrongLengthAreTypedErrors() {

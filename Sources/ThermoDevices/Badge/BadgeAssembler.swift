@@ -17,6 +17,8 @@ public struct BadgeAssembler: Sendable {
     /// Typing stopped before Enter for longer than the character gap (a card pulled away mid-read,
     /// someone at a keyboard).
     case abandoned(length: Int)
+    /// The line held a key no ID is made of, or the reader's key stream lost events in it.
+    case corrupted(length: Int)
 
     public var description: String {
       switch self {
@@ -24,6 +26,8 @@ public struct BadgeAssembler: Sendable {
         "badge reader typed a line of \(length) characters, longer than \(limit); not taken as a badge"
       case .abandoned(let length):
         "badge reader stopped after \(length) characters without Enter; the partial ID was discarded"
+      case .corrupted(let length):
+        "badge reader line of \(length) characters had an unknown key or lost keys; not taken as a badge"
       }
     }
   }
@@ -35,6 +39,7 @@ public struct BadgeAssembler: Sendable {
   private var line = ""
   private var length = 0
   private var lastKeyTime: Seconds?
+  private var isCorrupt = false
 
   public init(maximumLength: Int = 32, characterGap: Seconds = 0.5) {
     self.maximumLength = max(1, maximumLength)
@@ -49,6 +54,10 @@ public struct BadgeAssembler: Sendable {
     let expired = expire(at: time)
     lastKeyTime = time
     switch key {
+    case .unrecognized, .eventsLost:
+      length += 1
+      isCorrupt = true
+      return expired
     case .character(let character):
       length += 1
       // Past the limit only the count grows, so a reader that never sends Enter costs no memory.
@@ -60,6 +69,7 @@ public struct BadgeAssembler: Sendable {
       defer { reset() }
       guard length > 0 else { return nil }
       guard length <= maximumLength else { return .rejected(.tooLong(length: length, limit: maximumLength)) }
+      guard !isCorrupt else { return .rejected(.corrupted(length: length)) }
       return .badge(line)
     }
   }
@@ -76,5 +86,6 @@ public struct BadgeAssembler: Sendable {
   private mutating func reset() {
     line = ""
     length = 0
+    isCorrupt = false
   }
 }

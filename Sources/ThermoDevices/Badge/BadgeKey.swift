@@ -4,6 +4,12 @@
 public enum BadgeKey: Sendable, Equatable {
   case character(Character)
   case enter
+  /// A key that types something no ID table here knows (a dot, a slash, a function key). Taking
+  /// the line without it would hand the gate a different ID, so the line is void.
+  case unrecognized
+  /// The key stream lost events (the kernel's SYN_DROPPED after its buffer overflowed): the line
+  /// being typed is void, whatever arrives before its Enter.
+  case eventsLost
 
   /// Readers type as a US keyboard, the layout their firmware assumes.
   static let digitRow = Array("1234567890")

@@ -7,12 +7,31 @@ public struct EvdevKeyDecoder: Sendable {
   public static let enterCode: UInt16 = 28
   public static let keypadEnterCode: UInt16 = 96
 
+  /// Ctrl, Alt, Meta and the lock keys type nothing by themselves.
+  public static let silentCodes: Set<UInt16> = [29, 97, 56, 100, 125, 126, 58, 69, 70]
+  /// SYN_DROPPED: the kernel's buffer overflowed and events were thrown away.
+  public static let droppedCode: UInt16 = 3
+  /// SYN_REPORT: the end of one batch of events.
+  public static let reportCode: UInt16 = 0
+
   private var shiftsDown: Set<UInt16> = []
+  private var discardingUntilReport = false
 
   public init() {}
 
   public mutating func decode(_ event: EvdevKeyEvent) -> BadgeKey? {
-    guard event.type == EvdevKeyEvent.key else { return nil }
+    if event.type == EvdevKeyEvent.synchronization {
+      // After SYN_DROPPED the kernel's documentation says to ignore events up to the next
+      // SYN_REPORT; the key state is unknown, so shift starts released.
+      if event.code == Self.droppedCode {
+        discardingUntilReport = true
+        shiftsDown = []
+        return .eventsLost
+      }
+      if event.code == Self.reportCode { discardingUntilReport = false }
+      return nil
+    }
+    guard event.type == EvdevKeyEvent.key, !discardingUntilReport else { return nil }
     if Self.shiftCodes.contains(event.code) {
       if event.value == 0 { shiftsDown.remove(event.code) } else { shiftsDown.insert(event.code) }
       return nil
@@ -46,6 +65,6 @@ public struct EvdevKeyDecoder: Sendable {
       let letter = Array(row.letters)[Int(code - row.first)]
       return .character(shifted ? Character(letter.uppercased()) : letter)
     }
-    return nil
+    return silentCodes.contains(code) || shiftCodes.contains(code) ? nil : .unrecognized
   }
 }

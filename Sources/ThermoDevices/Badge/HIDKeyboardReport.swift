@@ -37,8 +37,8 @@ public struct HIDKeyboardReport: Sendable, Equatable {
   public var isErrorReport: Bool { keys.contains { (0x01...0x03).contains($0) } }
 
   /// What a usage ID types: letters 0x04–0x1D, digit row 0x1E–0x27 ("1"…"9", "0"), Enter 0x28,
-  /// keypad Enter 0x58, keypad digits 0x59–0x62 ("1"…"9", "0"), space 0x2C, minus 0x2D. Other
-  /// keys type nothing an ID is made of.
+  /// keypad Enter 0x58, keypad digits 0x59–0x62 ("1"…"9", "0"), space 0x2C, minus 0x2D. Lock
+  /// keys type nothing; any other key is `unrecognized`, which voids the line.
   public static func badgeKey(usage: UInt8, shifted: Bool) -> BadgeKey? {
     switch usage {
     case 0x04...0x1D: BadgeKey.letterKey(Int(usage - 0x04), shifted: shifted)
@@ -48,7 +48,9 @@ public struct HIDKeyboardReport: Sendable, Equatable {
     case 0x2D: .character(shifted ? "_" : "-")
     // The keypad types digits whatever shift says (with Num Lock on, which readers assume).
     case 0x59...0x62: BadgeKey.digitRowKey(Int(usage - 0x59), shifted: false)
-    default: nil
+    // Caps Lock, Scroll Lock, Num Lock: readers toggle them (some to sense the host's state).
+    case 0x39, 0x47, 0x53: nil
+    default: .unrecognized
     }
   }
 }
