@@ -62,7 +62,11 @@ public struct ThermometerOpener: Sendable {
         switch error {
         case .busy: .busy
         case .open(_, .permissionDenied): .access
-        case .open(_, .noSuchFileOrDirectory), .open(_, .noSuchAddressOrDevice): .disconnected
+        case .open(_, .noSuchFileOrDirectory), .open(_, .noSuchAddressOrDevice),
+          .open(_, .operationNotSupportedByDevice):
+          .disconnected
+        // Wrong settings or not a serial port: reopening cannot help.
+        case .unsupportedBaud, .notATerminal: .protocolError
         default: .io
         }
       throw DeviceFault(kind: kind, message: error.description)

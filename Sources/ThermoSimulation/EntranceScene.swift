@@ -25,8 +25,16 @@ public struct EntranceScene: Sendable {
     public var approachSeconds = 1.0
     public var standSeconds = 2.5...5.0
     public var leaveSeconds = 0.8
-    /// Spread of skin temperature around what the body model predicts (individual variation).
-    public var skinScatterC = 0.3
+    /// Share of people who walk past without stopping (too short a stand for a stable reading).
+    public var passThroughShare = 0.05
+    /// The shortest gap between one person leaving and the next arriving (a queue).
+    public var minimumGapSeconds = 0.3
+    /// Spread of skin temperature around what the body model predicts. 0.6 °C of skin is the
+    /// body model's own residual (SD 0.37 °C of body over the cohort, README) divided by its
+    /// skin coefficient, so the simulated core is no more accurate than the real one.
+    public var skinScatterC = 0.6
+    /// A constant error of this sensor, for calibration to correct.
+    public var sensorBiasC = 0.0
     /// How much colder the skin of someone coming in from the cold reads.
     public var coldSkinDropC = 1.5...4.0
 
@@ -75,7 +83,8 @@ public struct EntranceScene: Sendable {
     return Visitor(
       workID: String(format: "E%05d", 10_000 + Int(random.next() % 90_000)),
       arrival: arrival, bodyC: bodyC, skinC: skinC,
-      standSeconds: Double.random(in: settings.standSeconds, using: &random),
+      standSeconds: Double.random(in: 0..<1, using: &random) < settings.passThroughShare
+        ? Double.random(in: 0.1...0.5, using: &random) : Double.random(in: settings.standSeconds, using: &random),
       isFebrile: isFebrile, isFromTheCold: isFromTheCold)
   }
 
@@ -86,7 +95,8 @@ public struct EntranceScene: Sendable {
   /// an earlier time is treated as the latest one seen.
   public mutating func reading(at time: Double) -> (objectC: Double, ambientC: Double) {
     while time >= upcoming.arrival + upcoming.standSeconds + passSeconds {
-      upcoming = makeVisitor(notBefore: upcoming.arrival + upcoming.standSeconds + passSeconds + 1)
+      upcoming = makeVisitor(
+        notBefore: upcoming.arrival + upcoming.standSeconds + passSeconds + settings.minimumGapSeconds)
     }
     let drift = settings.driftC * sin(2 * .pi * time / 3600)
     let background = settings.roomC + settings.backgroundOffsetC
@@ -106,7 +116,7 @@ public struct EntranceScene: Sendable {
       }
       object = background + (upcoming.skinC - background) * presence
     }
-    object += drift + random.normal(mean: 0, standardDeviation: settings.noiseC)
+    object += drift + settings.sensorBiasC + random.normal(mean: 0, standardDeviation: settings.noiseC)
     let head = settings.roomC + settings.headSelfHeatingC + random.normal(mean: 0, standardDeviation: 0.01)
     return ((object * 100).rounded() / 100, (head * 100).rounded() / 100)
   }

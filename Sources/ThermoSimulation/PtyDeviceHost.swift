@@ -116,8 +116,12 @@ public final class PtyDeviceHost<Model: ByteStreamDeviceModel>: Sendable {
         }
         if replyDelay > .zero { Thread.sleep(forTimeInterval: replyDelay.seconds) }
         if !reply.isEmpty { try terminal.write(reply) }
-      } catch {
+      } catch .disconnected {
         return
+      } catch {
+        // Anything else is the line's passing trouble, not the device's end: keep serving.
+        frame = []
+        Thread.sleep(forTimeInterval: 0.01)
       }
     }
   }

@@ -25,6 +25,12 @@ struct DevicesCommand: AsyncParsableCommand {
   @Option(help: "Seconds between rescans when watching.")
   var interval = 2.0
 
+  func validate() throws {
+    guard interval.isFinite, interval >= 0, interval <= 86_400 else {
+      throw ValidationError("--interval must be between 0 and 86400 seconds")
+    }
+  }
+
   func run() async throws {
     var standardError = StandardError()
     if watch {

@@ -75,6 +75,41 @@ final class SteppedClock: Sendable {
     #expect(febrile.allSatisfy { $0.bodyC > 36.5 })
   }
 
+  @Test func theSceneIsNoMoreAccurateThanTheBodyModelItself() {
+    // Skin drawn with the body model's residual spread: the core's estimate from a perfectly
+    // read skin temperature should miss the true body temperature by about 0.37 °C (SD).
+    var scene = EntranceScene(seed: 21)
+    let model = BodyModel.foreheadMaxV1
+    var errors: [Double] = []
+    var last: EntranceScene.Visitor?
+    for step in 0..<(4 * 60 * 60 * 4) {
+      _ = scene.reading(at: Double(step) / 4)
+      guard let visitor = scene.visitor, visitor != last, !visitor.isFromTheCold else { continue }
+      last = visitor
+      errors.append(model.bodyEstimate(skinC: visitor.skinC, ambientC: scene.settings.roomC) - visitor.bodyC)
+    }
+    let mean = errors.reduce(0, +) / Double(errors.count)
+    let deviation = (errors.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(errors.count - 1)).squareRoot()
+    #expect(errors.count > 500)
+    #expect(abs(mean) < 0.05)
+    #expect(abs(deviation - 0.37) < 0.05, "\(deviation)")
+  }
+
+  @Test func somePeopleWalkPastWithoutStopping() {
+    var scene = EntranceScene(seed: 8)
+    var stands: [Double] = []
+    var last: EntranceScene.Visitor?
+    for step in 0..<(3 * 60 * 60 * 4) {
+      _ = scene.reading(at: Double(step) / 4)
+      if let visitor = scene.visitor, visitor != last {
+        stands.append(visitor.standSeconds)
+        last = visitor
+      }
+    }
+    let passing = stands.filter { $0 < 1 }.count
+    #expect(passing > 0 && Double(passing) < 0.12 * Double(stands.count))
+  }
+
   /// The whole path: scene → simulated MLX90614 behind a simulated MCP2221 → the real driver →
   /// the screening core. Calm, healthy people read normal; febrile ones do not.
   @Test(arguments: [(0.0, false), (1.0, true)])
@@ -83,6 +118,8 @@ final class SteppedClock: Sendable {
     settings.febrileShare = febrileShare
     settings.coldArrivalShare = 0
     settings.skinScatterC = 0
+    // Everyone stops long enough to be screened, so screenings and people pair up in order.
+    settings.passThroughShare = 0
     let clock = SteppedClock()
     let device = SceneDrivenDevice(
       device: MCP2221Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)),

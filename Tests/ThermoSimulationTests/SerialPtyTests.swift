@@ -144,3 +144,24 @@ struct SilentModel: ByteStreamDeviceModel {
     #expect(try patient.readSample(at: 2).objectC == 38.4)
   }
 }
+
+/// Found in review: unread noise filled the pty and the simulator's thread quit for good.
+@Suite(.timeLimit(.minutes(1))) struct PtyFloodTests {
+  @Test func aLineNobodyReadsDoesNotKillTheSimulator() throws {
+    let host = try PtyDeviceHost(model: PyroUSBModel(objectC: 36.1, sensorC: 23.0))
+    for _ in 0..<100 { host.inject([UInt8](repeating: 0x55, count: 1024)) }
+    Thread.sleep(forTimeInterval: 0.3)
+    // Opening flushes the noise (tcflush); the device must still be there to answer.
+    var pyrometer = PyroUSBThermometer(stream: try SerialPort(path: host.path), replyTimeout: .milliseconds(500))
+    #expect(try pyrometer.readSample(at: 1).objectC == 36.1)
+  }
+
+  @Test func closingAnExclusiveLineReleasesItForTheNextOpen() throws {
+    let host = try PtyDeviceHost(model: PyroUSBModel(objectC: 36.1, sensorC: 23.0))
+    for _ in 0..<3 {
+      var pyrometer = PyroUSBThermometer(stream: try SerialPort(path: host.path), replyTimeout: .milliseconds(500))
+      #expect(try pyrometer.readSample(at: 1).objectC == 36.1)
+      pyrometer.stream.close()
+    }
+  }
+}

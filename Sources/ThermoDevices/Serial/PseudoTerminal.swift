@@ -67,6 +67,8 @@ public final class PseudoTerminal {
         offset += try bytes[offset...].withUnsafeBytes { try controller.write($0) }
       }
     } catch let errno as Errno {
+      // Nobody reads the line and its buffer is full: the bytes are lost, as on a real wire.
+      if errno == .resourceTemporarilyUnavailable { return }
       throw errno == .ioError ? .disconnected : .io(errno)
     } catch {
       throw .io(.ioError)

@@ -43,12 +43,17 @@ public final class SerialPort: ByteStreamTransport {
   }
 
   deinit {
-    try? descriptor?.close()
+    close()
   }
 
   public func close() {
-    try? descriptor?.close()
-    descriptor = nil
+    guard let descriptor else { return }
+    // TIOCEXCL belongs to the tty, not to this descriptor: it outlives our close while any other
+    // descriptor keeps the tty open (a pty's controller side, a getty, ModemManager) and would
+    // refuse every later open, including our own reconnect.
+    if settings.exclusive { _ = ioctl(descriptor.rawValue, UInt(TIOCNXCL)) }
+    try? descriptor.close()
+    self.descriptor = nil
   }
 
   private static func configure(

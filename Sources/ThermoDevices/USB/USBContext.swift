@@ -25,12 +25,14 @@ public final class USBContext: @unchecked Sendable {
       defer { state = (nil, [:]) }
       return state
     }
+    // First stop the only thread that runs callbacks: libusb calls a callback without its lock
+    // held, and deregistering does not wait for one in progress.
+    loop?.stopAndWait()
     for (handle, sink) in registrations {
       libusb_hotplug_deregister_callback(raw, handle)
       sink.takeUnretainedValue().finish()
       sink.release()
     }
-    loop?.stopAndWait()
     libusb_exit(raw)
   }
 
@@ -63,14 +65,18 @@ public final class USBContext: @unchecked Sendable {
       portNumbers: Array(ports.prefix(max(0, Int(depth)))), deviceAddress: libusb_get_device_address(device))
   }
 
-  private static func readStrings(of device: OpaquePointer, into info: inout USBDeviceInfo) {
+  /// The libusb status of opening the device to read them (0 when read).
+  @discardableResult
+  private static func readStrings(of device: OpaquePointer, into info: inout USBDeviceInfo) -> Int32 {
     var descriptor = libusb_device_descriptor()
     var handle: OpaquePointer?
-    guard libusb_get_device_descriptor(device, &descriptor) == 0, libusb_open(device, &handle) == 0, let handle
-    else { return }
+    guard libusb_get_device_descriptor(device, &descriptor) == 0 else { return LIBUSB_ERROR_OTHER.rawValue }
+    let status = libusb_open(device, &handle)
+    guard status == 0, let handle else { return status }
     defer { libusb_close(handle) }
     info.serialNumber = USBDeviceHandle.string(handle, index: descriptor.iSerialNumber)
     info.product = USBDeviceHandle.string(handle, index: descriptor.iProduct)
+    return 0
   }
 
   /// Opens the device with these IDs, chosen by serial number or port path when given (both
@@ -86,18 +92,22 @@ public final class USBContext: @unchecked Sendable {
     defer { libusb_free_device_list(list, 1) }
     let wanted = "\(ids)" + (serialNumber.map { " serial \($0)" } ?? "") + (portPath.map { " at port \($0)" } ?? "")
     var candidates: [(OpaquePointer, USBDeviceInfo)] = []
+    var unreadable: USBError?
     for index in 0..<count {
       guard let device = list[index], var info = Self.info(of: device),
         info.vendorID == ids.vendorID, info.productID == ids.productID
       else { continue }
       if let portPath, info.portPath != portPath { continue }
       if serialNumber != nil {
-        Self.readStrings(of: device, into: &info)
+        let status = Self.readStrings(of: device, into: &info)
+        // A device we may not open cannot show its serial: that is an access problem, not absence.
+        if status != 0 { unreadable = USBError(status: status, operation: "read the serial number of \(wanted)") }
         guard info.serialNumber == serialNumber else { continue }
       }
       candidates.append((device, info))
     }
     guard let (device, info) = candidates.first else {
+      if let unreadable { throw unreadable }
       throw USBError(status: LIBUSB_ERROR_NOT_FOUND.rawValue, operation: "find \(wanted)")
     }
     guard candidates.count == 1 else {
@@ -204,6 +214,6 @@ private final class EventLoop: @unchecked Sendable {
 
   func stopAndWait() {
     stop.store(true, ordering: .releasing)
-    _ = finished.wait(timeout: .now() + 2)
+    finished.wait()  // bounded by the 200 ms event timeout; freeing under a running loop is worse
   }
 }
