@@ -46,8 +46,12 @@ import Testing
   }
 
   @Test func discoveredDevicesAreNamedInTheSameForm() throws {
-    let device = DiscoveredDevice(
-      family: .usbRelay, vendorID: 0x16C0, productID: 0x05DF, serial: "ABCDE", portPath: "1-2", devNode: nil)
-    #expect(try DeviceAddress(parsing: device.stableAddress).locator == .serial("ABCDE"))
+    let bridge = DiscoveredDevice(
+      family: .mcp2221, vendorID: 0x04D8, productID: 0x00DD, serial: "0001234567", portPath: "1-2", devNode: nil)
+    #expect(try DeviceAddress(parsing: bridge.stableAddress).locator == .serial("0001234567"))
+    // A relay's USB serial (if it has one at all) is not its board ID: discovery names it by port.
+    let relay = DiscoveredDevice(
+      family: .usbRelay, vendorID: 0x16C0, productID: 0x05DF, serial: "XYZ", portPath: "1-2", devNode: nil)
+    #expect(try DeviceAddress(parsing: relay.stableAddress).locator == .port("1-2"))
   }
 }
