@@ -40,6 +40,10 @@ public struct OptrisModel: ByteStreamDeviceModel {
       if requiresChecksum, command[3] != command[0] ^ command[1] ^ command[2] { return [] }
       emissivity = Double(Int(command[1]) << 8 | Int(command[2])) / 1000
       return [command[1], command[2]]
+    case 0xAD:
+      // Checksums off takes its own checksum while they are on (AD XOR nothing = AD); no reply.
+      if !requiresChecksum || command == [0xAD, 0xAD] { requiresChecksum = false }
+      return []
     default: return []
     }
   }

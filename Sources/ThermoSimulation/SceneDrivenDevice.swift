@@ -45,6 +45,8 @@ public struct SceneDrivenDevice<Device: ThermometerModel>: Sendable {
   public var device: Device
   public var scene: EntranceScene
   public let clock: @Sendable () -> Double
+  /// A stuck sensor: it keeps reporting the last value, bit for bit, whatever is in front of it.
+  public var freezesReadings = false
 
   public init(device: Device, scene: EntranceScene, clock: @escaping @Sendable () -> Double) {
     self.device = device
@@ -53,6 +55,7 @@ public struct SceneDrivenDevice<Device: ThermometerModel>: Sendable {
   }
 
   mutating func advance() {
+    guard !freezesReadings else { return }
     let reading = scene.reading(at: clock())
     device.present(objectC: reading.objectC, ambientC: reading.ambientC)
   }

@@ -13,6 +13,10 @@ public struct SimulatedReportTransport<Model: ReportDeviceModel>: ReportTranspor
   /// with the next report's replies (a stalled device catching up).
   public var lateReplies = 0
   public var isUnplugged = false
+  /// Unplugs the device after this many more OUT reports: in the middle of a transaction.
+  public var unplugAfterReports: Int?
+  /// Reports arriving unasked before the next reply (a confused device, line trouble).
+  public mutating func inject(_ report: [UInt8]) { inbox.append(report) }
   /// Every OUT report sent, for tests that check the bytes.
   public private(set) var sentReports: [[UInt8]] = []
   private var inbox: [[UInt8]] = []
@@ -23,6 +27,10 @@ public struct SimulatedReportTransport<Model: ReportDeviceModel>: ReportTranspor
   }
 
   public mutating func send(_ report: [UInt8]) throws(TransportError) {
+    if let left = unplugAfterReports {
+      if left <= 0 { isUnplugged = true }
+      unplugAfterReports = left - 1
+    }
     guard !isUnplugged else { throw .disconnected }
     sentReports.append(report)
     inbox += late

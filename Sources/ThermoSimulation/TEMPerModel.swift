@@ -22,7 +22,12 @@ public struct TEMPerModel: ReportDeviceModel {
         return chunk + [UInt8](repeating: 0x20, count: 8 - chunk.count)
       }
     case Array(TEMPer.measurementRequest.prefix(4)):
-      return [measurement()]
+      // Sticks send 8-byte reports; longer answers (an external probe's) span several.
+      let bytes = measurement()
+      return stride(from: 0, to: bytes.count, by: 8).map { start in
+        let chunk = Array(bytes[start..<min(start + 8, bytes.count)])
+        return chunk + [UInt8](repeating: 0, count: 8 - chunk.count)
+      }
     default:
       return []
     }

@@ -30,6 +30,8 @@ struct SimulateCommand: ParsableCommand {
     case checksum
     /// The sensor reports a measurement error.
     case sensorError = "sensor-error"
+    /// After a few seconds the reading freezes, bit for bit (a stuck sensor).
+    case stuck
   }
 
   @Argument(help: "The device to simulate: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -90,8 +92,8 @@ struct SimulateCommand: ParsableCommand {
     }
   }
 
-  private func serve<Model: ByteStreamDeviceModel>(
-    _ model: Model, address: String, options: String = "", replyDelay: Duration = .zero
+  private func serve<Device: ThermometerModel & ByteStreamDeviceModel>(
+    _ model: SceneDrivenDevice<Device>, address: String, options: String = "", replyDelay: Duration = .zero
   ) throws {
     let host = try PtyDeviceHost(model: model, replyDelay: replyDelay)
     // Unbuffered: whoever started us reads the path before we exit.
@@ -111,6 +113,7 @@ struct SimulateCommand: ParsableCommand {
       case .garbage:
         host.inject((0..<Int.random(in: 1...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
       case .stall: host.setMuted(!host.isMuted)
+      case .stuck: host.update { $0.freezesReadings = true }
       default: break
       }
     }

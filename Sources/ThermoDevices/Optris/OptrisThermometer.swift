@@ -26,6 +26,8 @@ public struct OptrisThermometer<Stream: ByteStreamTransport> {
     case serialNumber = 0x0E
     case firmwareRevision = 0x0F
     case setEmissivity = 0x84
+    /// Switches SET checksums off until the next power-on (CT family).
+    case checksumsOff = 0xAD
   }
 
   /// CS/CSmicro heads take SET commands as they are; CT heads want a checksum after them.
@@ -41,7 +43,7 @@ public struct OptrisThermometer<Stream: ByteStreamTransport> {
   public var stream: Stream
   public let resolution: Resolution
   /// SET commands followed by an XOR checksum: CT heads turn checksums on at every power-on.
-  public let checksummedSets: Bool
+  public private(set) var checksummedSets: Bool
   /// RS485 multidrop address (prefix `B0 + address`); nil on USB, where any unit answers.
   public let busAddress: UInt8?
   public let replyTimeout: Duration
@@ -101,6 +103,16 @@ public struct OptrisThermometer<Stream: ByteStreamTransport> {
     let data = [UInt8(value >> 8), UInt8(value & 0xFF)]
     let echo = try request(framed([Command.setEmissivity.rawValue] + data, isSet: true), replyLength: 2)
     guard echo == data else { throw .notEchoed(sent: data, received: echo) }
+  }
+
+  /// Switches a CT head's SET checksums off (command `AD`, itself sent with its checksum while
+  /// they are on), so later SETs go bare. The manual documents no reply, so none is awaited and
+  /// the next SET shows whether it took: a head that still wants checksums ignores a bare SET
+  /// (a timeout). They come back on at every power-on (reference §5), so a reconnect starts over.
+  public mutating func switchChecksumsOff() throws(OptrisError) {
+    stream.discardPending()
+    do { try stream.write(framed([Command.checksumsOff.rawValue], isSet: true)) } catch { throw .transport(error) }
+    checksummedSets = false
   }
 
   /// Target temperature as the object, head temperature as the ambient. The protocol has no

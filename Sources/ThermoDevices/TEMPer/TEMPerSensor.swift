@@ -20,6 +20,8 @@ public struct TEMPerSensor<Transport: ReportTransport> {
   /// Some TEMPerV1.4 units answer the first measurement request with stale data.
   public let discardsFirstAnswer: Bool
   public let replyTimeout: Duration
+  /// How long to wait for the second report of a two-report answer.
+  public let followUpTimeout: Duration = .milliseconds(50)
 
   public init(transport: Transport, discardsFirstAnswer: Bool = false, replyTimeout: Duration = .seconds(1)) {
     self.transport = transport
@@ -53,12 +55,17 @@ public struct TEMPerSensor<Transport: ReportTransport> {
     let firmware: TEMPer.Firmware
     if let known = self.firmware { firmware = known } else { firmware = try identify() }
     transport.discardPending()
-    let report: [UInt8]
+    var report: [UInt8]
     do {
       if discardsFirstAnswer { _ = try transport.exchange(TEMPer.measurementRequest, timeout: replyTimeout) }
       report = try transport.exchange(TEMPer.measurementRequest, timeout: replyTimeout)
     } catch {
       throw .transport(error)
+    }
+    // TEMPerX and TEMPer2 (V3) put the external probe in a second 8-byte report (bytes 10–11 of
+    // the answer); a stick without a probe sends none, hence the short wait.
+    if firmware == .x || firmware == .v3External, let more = try? transport.receive(timeout: followUpTimeout) {
+      report += more
     }
     do { return try TEMPer.decode(report, firmware: firmware) } catch { throw .decode(error) }
   }
