@@ -104,6 +104,24 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
     throw .mcp2221(.bridge(.busTimeout(engineState: state)))
   }
 
+  /// Sets the I2C clock (`10 00 00 20 divider`, divider = 12 MHz / f − 3 as the kernel computes
+  /// it). The kernel sets 400 kHz when hid-mcp2221 binds, but the MLX90614 is specified for
+  /// 100 kHz at most (reference §1.2), so the gateway sets its own speed after opening the chip.
+  /// A transfer in progress refuses the change (`0x21`): it is cancelled and the change retried.
+  public mutating func setBusSpeed(hertz: Int = 100_000) throws(BridgeError) {
+    let divider = UInt8(clamping: 12_000_000 / max(hertz, 47_000) - 3)
+    let request = MCP2221Report.make(.statusSetParameters, [0x00, 0x00, 0x20, divider])
+    for attempt in 0..<2 {
+      let reply = try exchangeOrCancel(request)
+      guard reply.count > 4, reply[0] == MCP2221Report.Command.statusSetParameters.rawValue else {
+        throw .mcp2221(.bridge(.unexpectedReply(expected: 0x10, received: Array(reply.prefix(4)))))
+      }
+      if reply[3] == 0x20 { return }
+      if attempt == 0 { _ = try exchangeOrCancel(MCP2221Report.cancel) }
+    }
+    throw .mcp2221(.bridge(.engineBusy))
+  }
+
   /// Status polls a write may take before it counts as hung (a few bytes at 100 kHz take
   /// well under one poll's USB round trip).
   static var maximumWriteStatusPolls: Int { 10 }

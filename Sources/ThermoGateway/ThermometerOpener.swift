@@ -38,9 +38,9 @@ public struct ThermometerOpener: Sendable {
       let port = try serialPort(path, baud: integer("baud") ?? 9600)
       return PyroUSBThermometer(stream: port, address: UInt8(integer("address") ?? 1))
     case (.mcp2221, let locator):
-      let transport = try usbTransport(.mcp2221, locator: locator, interface: 2)
-      return MLX90614Thermometer(
-        bridge: MCP2221Bridge(transport: transport), address: smbusAddress, pecPolicy: pecPolicy)
+      var bridge = MCP2221Bridge(transport: try usbTransport(.mcp2221, locator: locator, interface: 2))
+      try Self.slowDown(&bridge)
+      return MLX90614Thermometer(bridge: bridge, address: smbusAddress, pecPolicy: pecPolicy)
     case (.cp2112, let locator):
       let transport = try usbTransport(.cp2112, locator: locator, interface: 0)
       return MLX90614Thermometer(
@@ -51,6 +51,15 @@ public struct ThermometerOpener: Sendable {
     default:
       throw DeviceFault(
         kind: .protocolError, message: "\(address): not a thermometer (a relay is a gate output)")
+    }
+  }
+
+  /// The MLX90614 is specified for 100 kHz; the kernel leaves the MCP2221 at 400 kHz.
+  private static func slowDown<Transport: ReportTransport>(_ bridge: inout MCP2221Bridge<Transport>)
+    throws(DeviceFault)
+  {
+    do { try bridge.setBusSpeed(hertz: 100_000) } catch .transport(let error) { throw DeviceFault(error) } catch {
+      throw DeviceFault(kind: .protocolError, message: "setting the I2C clock: \(error)")
     }
   }
 
@@ -106,7 +115,9 @@ public struct ThermometerOpener: Sendable {
     case "mlx90614", "mcp2221":
       let model = SceneDrivenDevice(
         device: MCP2221Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)), scene: scene, clock: clock)
-      return MLX90614Thermometer(bridge: MCP2221Bridge(transport: SimulatedReportTransport(model: model)))
+      var bridge = MCP2221Bridge(transport: SimulatedReportTransport(model: model))
+      try Self.slowDown(&bridge)
+      return MLX90614Thermometer(bridge: bridge)
     case "cp2112":
       let model = SceneDrivenDevice(
         device: CP2112Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)), scene: scene, clock: clock)

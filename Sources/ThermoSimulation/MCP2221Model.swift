@@ -21,6 +21,8 @@ public struct MCP2221Model: ReportDeviceModel {
   }
 
   private var engine = Engine.idle
+  /// The I2C clock divider in force (byte 14 of the status reply). Power-on default: 100 kHz.
+  public private(set) var divider: UInt8 = 0x75
   /// Byte 20 bit 6 of the status reply: the last transfer's address was not acknowledged.
   private var addressNACKed = false
 
@@ -47,7 +49,7 @@ public struct MCP2221Model: ReportDeviceModel {
   public mutating func answer(_ out: [UInt8]) -> [UInt8]? {
     guard out.count == MCP2221Report.size, let command = MCP2221Report.Command(rawValue: out[0]) else { return nil }
     switch command {
-    case .statusSetParameters: return status(cancel: out[2] == 0x10)
+    case .statusSetParameters: return status(cancel: out[2] == 0x10, speedDivider: out[3] == 0x20 ? out[4] : nil)
     case .writeDataNoStop, .writeData, .writeDataRepeatedStart: return write(command, out)
     case .readDataRepeatedStart, .readData: return read(command, out)
     case .getData: return getData()
@@ -113,8 +115,16 @@ public struct MCP2221Model: ReportDeviceModel {
     }
   }
 
-  private mutating func status(cancel: Bool) -> [UInt8] {
+  private mutating func status(cancel: Bool, speedDivider: UInt8?) -> [UInt8] {
     var payload = [UInt8](repeating: 0, count: 20)
+    if let speedDivider {
+      // The chip refuses a new speed while a transfer runs (reference §1.4: 0x21).
+      let busy = engine != .idle && engine != .addressNotAcknowledged
+      if !busy { divider = speedDivider }
+      payload[2] = busy ? 0x21 : 0x20
+      payload[3] = speedDivider
+    }
+    payload[13] = divider
     if cancel {
       payload[1] = engine == .idle ? 0x11 : 0x10
       engine = .idle

@@ -77,3 +77,27 @@ import ThermoDevices
     #expect(replies.allSatisfy { $0.count == 8 })
   }
 }
+
+/// The MCP2221's I2C clock, set for the MLX90614's 100 kHz limit.
+@Suite struct MCP2221BusSpeedTests {
+  @Test func theClockIsSetTo100kHzWithTheKernelsDivider() throws {
+    var model = MCP2221Model(sensor: MLX90614Model(objectC: 30, ambientC: 22))
+    // What hid-mcp2221 leaves behind: 400 kHz (divider 0x1B).
+    _ = model.handle(MCP2221Report.make(.statusSetParameters, [0, 0, 0x20, 0x1B]))
+    #expect(model.divider == 0x1B)
+    var bridge = MCP2221Bridge(transport: SimulatedReportTransport(model: model))
+    try bridge.setBusSpeed(hertz: 100_000)
+    #expect(bridge.transport.sentReports.last.map { Array($0.prefix(5)) } == [0x10, 0x00, 0x00, 0x20, 0x75])
+    #expect(bridge.transport.model.divider == 0x75)
+  }
+
+  @Test func aTransferInProgressIsCancelledAndTheSpeedSetAfter() throws {
+    var model = MCP2221Model(sensor: MLX90614Model(objectC: 30, ambientC: 22))
+    // A command byte written without STOP, left hanging by an earlier process.
+    _ = model.handle(MCP2221Report.transfer(.writeDataNoStop, length: 1, addressByte: 0xB4, data: [0x07]))
+    var bridge = MCP2221Bridge(transport: SimulatedReportTransport(model: model))
+    try bridge.setBusSpeed(hertz: 100_000)
+    #expect(bridge.transport.model.divider == 0x75)
+    #expect(bridge.transport.sentReports.contains(MCP2221Report.cancel))
+  }
+}
