@@ -46,8 +46,15 @@ struct DevicesCommand: AsyncParsableCommand {
       print("error: \(error)", to: &standardError)
       throw ExitCode(1)
     }
+    let nodes = (try? DeviceDiscovery.interfaceNodes(of: devices)) ?? [:]
     if json {
-      let entries = devices.map { describe($0).string } + ports.map { describe($0).string }
+      let entries =
+        devices.map { device in
+          var line = describe(device)
+          let list = (nodes[device.stableAddress] ?? []).map(JSONLine.quoted).joined(separator: ",")
+          line.addRaw("interface_nodes", "[" + list + "]")
+          return line.string
+        } + ports.map { describe($0).string }
       print("[" + entries.joined(separator: ",\n ") + "]")
       return
     }
@@ -62,6 +69,9 @@ struct DevicesCommand: AsyncParsableCommand {
         "\(device.stableAddress)  \(hex(device.vendorID)):\(hex(device.productID))  port \(device.portPath)  "
           + "\(device.devNode ?? "-")  " + (access.canOpen ? "ok" : "NO ACCESS"))
       if let cause = access.cause, let fix = access.fix { print("    \(cause)\n    fix: \(fix)") }
+      if let list = nodes[device.stableAddress], !list.isEmpty {
+        print("    interface nodes: " + list.joined(separator: " "))
+      }
     }
     for port in ports {
       let access = DeviceAccess.check(node: port.node)

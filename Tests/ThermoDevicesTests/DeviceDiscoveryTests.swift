@@ -57,3 +57,18 @@ import Testing
     #expect(inventory.update(with: [b]) == ([], []))
   }
 }
+
+@Suite struct InterfaceNodeTests {
+  @Test func nodesAreFoundBySysfsAncestry() throws {
+    // No USB here: the virtual tty parent stands in for a USB device whose interfaces are ttys.
+    let parent = DiscoveredDevice(
+      family: .mcp2221, vendorID: 0x04D8, productID: 0x00DD, serial: "P", portPath: "1-1", devNode: nil,
+      sysPath: "/sys/devices/virtual/tty")
+    let elsewhere = DiscoveredDevice(
+      family: .cp2112, vendorID: 0x10C4, productID: 0xEA90, serial: "Q", portPath: "1-2", devNode: nil,
+      sysPath: "/sys/devices/virtual/mem")
+    let nodes = try DeviceDiscovery.interfaceNodes(of: [parent, elsewhere])
+    #expect(nodes[parent.stableAddress]?.contains("/dev/ptmx") == true)
+    #expect(nodes[elsewhere.stableAddress] == [])
+  }
+}

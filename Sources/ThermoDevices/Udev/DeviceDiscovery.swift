@@ -35,6 +35,8 @@ public struct DiscoveredDevice: Sendable, Hashable {
   /// The USB device node (`/dev/bus/usb/…`) libusb opens; hidraw and tty nodes belong to the
   /// device's interfaces and are looked up when a driver opens it.
   public var devNode: String?
+  /// Where the device sits in sysfs, to find its interfaces' nodes.
+  public var sysPath: String?
 
   /// How configuration names this device (`DRIVER:LOCATOR`, issue 3's address form): by serial
   /// number when it has one (it follows the device to any port), else by port (two identical
@@ -68,7 +70,7 @@ public enum DeviceDiscovery {
     else { return nil }
     return DiscoveredDevice(
       family: family, vendorID: vendor, productID: product, serial: value("ID_SERIAL_SHORT", "serial"),
-      portPath: record.sysName, devNode: record.devNode)
+      portPath: record.sysName, devNode: record.devNode, sysPath: record.sysPath)
   }
 }
 
@@ -117,5 +119,22 @@ extension DeviceDiscovery {
         productID: record.properties["ID_MODEL_ID"].flatMap { UInt16($0, radix: 16) },
         serial: record.properties["ID_SERIAL_SHORT"])
     }
+  }
+}
+
+extension DeviceDiscovery {
+  /// The hidraw and tty nodes of a USB device's interfaces (udev's DEVNAME), by sysfs ancestry.
+  /// An MCP2221 shows its `ttyACM` (the UART) here, and a hidraw node only while hid-mcp2221 is
+  /// not bound to it (hardware-notes.md).
+  public static func interfaceNodes(of devices: [DiscoveredDevice]) throws(UdevError) -> [String: [String]] {
+    let children =
+      try UdevEnumerator.devices(subsystem: "hidraw") + UdevEnumerator.devices(subsystem: "tty")
+    var nodes: [String: [String]] = [:]
+    for device in devices {
+      guard let sysPath = device.sysPath else { continue }
+      nodes[device.stableAddress] = children.filter { $0.sysPath.hasPrefix(sysPath + "/") }.compactMap(\.devNode)
+        .sorted()
+    }
+    return nodes
   }
 }
