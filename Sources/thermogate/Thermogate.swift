@@ -11,7 +11,8 @@ struct Thermogate: AsyncParsableCommand {
       (no_subject, fault, retry, normal, elevated → re-check, fever), with every number that made it.
       """,
     subcommands: [
-      ClassifyCommand.self, BodyModelCommand.self, DevicesCommand.self, ReadCommand.self, RelayCommand.self,
+      ClassifyCommand.self, BodyModelCommand.self, BadgeCommand.self, DevicesCommand.self, ReadCommand.self,
+      RelayCommand.self,
       SimulateCommand.self,
     ]
   )

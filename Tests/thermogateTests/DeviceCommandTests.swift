@@ -109,3 +109,58 @@ final class DeviceCommandTests: XCTestCase {
     XCTAssert(notARelay.errors.contains("not a relay address"), notARelay.errors)
   }
 }
+
+/// `thermogate badge` against a FIFO carrying real `input_event` structs (no /dev/input here,
+/// hence --no-grab: a FIFO cannot be grabbed).
+final class BadgeCommandTests: XCTestCase {
+  func event(_ type: UInt16, _ code: UInt16, _ value: Int32) -> [UInt8] {
+    let seconds = Int64(Date().timeIntervalSince1970)
+    var bytes: [UInt8] = []
+    withUnsafeBytes(of: seconds.littleEndian) { bytes += $0 }
+    withUnsafeBytes(of: Int64(0).littleEndian) { bytes += $0 }
+    withUnsafeBytes(of: type.littleEndian) { bytes += $0 }
+    withUnsafeBytes(of: code.littleEndian) { bytes += $0 }
+    withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    return bytes
+  }
+
+  func typed(_ codes: [UInt16]) -> [UInt8] {
+    codes.flatMap { event(1, $0, 1) + event(0, 0, 0) + event(1, $0, 0) + event(0, 0, 0) }
+  }
+
+  func testABadgeTypedOnTheReaderIsPrintedAndABrokenLineIsNot() throws {
+    let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("badge-\(UUID().uuidString)").path
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    defer { unlink(fifo) }
+    // Held open read-write so the reader never sees end-of-file before the test is done.
+    let writer = open(fifo, O_RDWR)
+    XCTAssertGreaterThanOrEqual(writer, 0)
+    defer { close(writer) }
+    let reader = Process()
+    reader.executableURL = CLI.binary
+    reader.arguments = ["badge", fifo, "--no-grab", "--count", "1", "--json"]
+    let output = Pipe()
+    let errors = Pipe()
+    reader.standardOutput = output
+    reader.standardError = errors
+    try reader.run()
+    // "1", KEY_DOT, "2", Enter: a line with a key no ID has, rejected; then "4", "2", Enter.
+    let bytes = typed([2, 52, 3, 28]) + typed([5, 3, 28])
+    XCTAssertEqual(bytes.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }, bytes.count)
+    reader.waitUntilExit()
+    XCTAssertEqual(reader.terminationStatus, 0)
+    let lines = try CLI.jsonLines(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    XCTAssertEqual(lines.count, 1)
+    XCTAssertEqual(lines.first?["id"] as? String, "42")
+    let diagnostics = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    XCTAssert(diagnostics.contains("unknown key"), diagnostics)
+    // The rejected line's characters never appear anywhere.
+    XCTAssertFalse(diagnostics.contains("12"))
+  }
+
+  func testAMissingReaderIsAClearError() throws {
+    let run = try CLI.run(["badge", "/dev/input/thermogate-missing"])
+    XCTAssertEqual(run.status, 1)
+    XCTAssert(run.errors.contains("cannot open badge reader /dev/input/thermogate-missing"), run.errors)
+  }
+}
