@@ -70,7 +70,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ThermoDevicesTests",
-      dependencies: ["ThermoDevices"],
+      dependencies: ["ThermoDevices", "ThermoSimulation"],
       swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -53,39 +53,61 @@ public struct DeviceFault: Error, Sendable, Equatable, CustomStringConvertible {
   public var description: String { message }
 }
 
+/// A driver's own error that may wrap a transport failure; everything else it reports is the
+/// device breaking its protocol.
+public protocol DriverError: Error, CustomStringConvertible {
+  var transportError: TransportError? { get }
+}
+
+extension DeviceFault {
+  public init(driver error: some DriverError) {
+    if let transport = error.transportError {
+      self.init(transport)
+    } else {
+      self.init(kind: .protocolError, message: error.description)
+    }
+  }
+}
+
+extension BridgeError: DriverError {
+  public var transportError: TransportError? {
+    if case .transport(let error) = self { error } else { nil }
+  }
+}
+
+extension PyroUSBError: DriverError {
+  public var transportError: TransportError? {
+    if case .transport(let error) = self { error } else { nil }
+  }
+}
+
+extension OptrisError: DriverError {
+  public var transportError: TransportError? {
+    if case .transport(let error) = self { error } else { nil }
+  }
+}
+
+extension TEMPerSensor.Failure: DriverError {
+  public var transportError: TransportError? {
+    if case .transport(let error) = self { error } else { nil }
+  }
+}
+
 extension MLX90614Thermometer: Thermometer {
   public mutating func sample(at time: Seconds) throws(DeviceFault) -> Sample {
-    do {
-      return try readSample(at: time)
-    } catch .transport(let transport) {
-      throw DeviceFault(transport)
-    } catch {
-      throw DeviceFault(kind: .protocolError, message: error.description)
-    }
+    do { return try readSample(at: time) } catch { throw DeviceFault(driver: error) }
   }
 }
 
 extension PyroUSBThermometer: Thermometer {
   public mutating func sample(at time: Seconds) throws(DeviceFault) -> Sample {
-    do {
-      return try readSample(at: time)
-    } catch .transport(let transport) {
-      throw DeviceFault(transport)
-    } catch {
-      throw DeviceFault(kind: .protocolError, message: error.description)
-    }
+    do { return try readSample(at: time) } catch { throw DeviceFault(driver: error) }
   }
 }
 
 extension OptrisThermometer: Thermometer {
   public mutating func sample(at time: Seconds) throws(DeviceFault) -> Sample {
-    do {
-      return try readSample(at: time)
-    } catch .transport(let transport) {
-      throw DeviceFault(transport)
-    } catch {
-      throw DeviceFault(kind: .protocolError, message: error.description)
-    }
+    do { return try readSample(at: time) } catch { throw DeviceFault(driver: error) }
   }
 }
 
@@ -94,14 +116,12 @@ extension OptrisThermometer: Thermometer {
 /// its ambient reading the internal sensor. The firmware is identified on the first read.
 extension TEMPerSensor: Thermometer {
   public mutating func sample(at time: Seconds) throws(DeviceFault) -> Sample {
-    do {
+    do throws(Failure) {
       if firmware == nil { _ = try identify() }
       let reading = try read()
       return Sample(time: time, objectC: reading.externalC ?? reading.internalC, ambientC: reading.internalC)
-    } catch .transport(let transport) {
-      throw DeviceFault(transport)
     } catch {
-      throw DeviceFault(kind: .protocolError, message: error.description)
+      throw DeviceFault(driver: error)
     }
   }
 }

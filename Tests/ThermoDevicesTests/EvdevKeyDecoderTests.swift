@@ -1,4 +1,5 @@
 import Testing
+import ThermoSimulation
 
 @testable import ThermoDevices
 
@@ -96,7 +97,7 @@ import Testing
   }
 
   @Test func randomBytesNeverCrashTheEventDecoder() {
-    var generator = SplitMix64(seed: 0xE7_E7)
+    var generator = SeededRandom(seed: 0xE7_E7)
     var decoder = EvdevKeyDecoder()
     var typed = 0
     for round in 0..<2_000 {

@@ -1,4 +1,5 @@
 import Testing
+import ThermoSimulation
 
 @testable import ThermoDevices
 
@@ -87,7 +88,7 @@ import Testing
   }
 
   @Test func randomBytesNeverCrashTheDecoder() {
-    var generator = SplitMix64(seed: 0xB0_07)
+    var generator = SeededRandom(seed: 0xB0_07)
     var decoder = HIDKeyboardDecoder()
     var decodedKeys = 0
     for _ in 0..<20_000 {

@@ -1,4 +1,5 @@
 import Testing
+import ThermoSimulation
 
 @testable import ThermoDevices
 
@@ -92,7 +93,7 @@ import Testing
   }
 
   @Test func randomRepliesNeverCrashTheParser() {
-    var generator = SplitMix64(seed: 0x5EED)
+    var generator = SeededRandom(seed: 0x5EED)
     var parsed = 0
     for round in 0..<20_000 {
       let length = Int(generator.next() % 13)
