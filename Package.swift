@@ -20,6 +20,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
@@ -42,6 +44,14 @@ let package = Package(
       name: "ThermoDevices",
       dependencies: [
         "ThermoCore", "CLibUSB", "CUdev", .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      swiftSettings: strictSwift6
+    ),
+    // The dispatcher: durable alerts (SQLite outbox), routing, retries, sinks.
+    .target(
+      name: "ThermoDispatch",
+      dependencies: [
+        .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSwift6
     ),
@@ -76,6 +86,11 @@ let package = Package(
     .testTarget(
       name: "ThermoSimulationTests",
       dependencies: ["ThermoSimulation", "ThermoDevices"],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "ThermoDispatchTests",
+      dependencies: ["ThermoDispatch"],
       swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -1,0 +1,70 @@
+import Logging
+
+/// Somewhere alerts go. A sink delivers one message per call and says how it went; the
+/// dispatcher stores the outcome and schedules retries, so a sink keeps no state of its own
+/// about what is pending.
+public protocol AlertSink: Sendable {
+  var name: String { get }
+  /// A sink that needs no network and no disk (the guard post's relay and console): it is
+  /// served first and is where a storage failure is still reported.
+  var isLocal: Bool { get }
+  func deliver(_ job: DeliveryJob) async -> DeliveryOutcome
+}
+
+/// The log line every alert leaves: through swift-log, so journald (or the terminal) has it.
+public struct LogSink: AlertSink {
+  public let name: String
+  public let isLocal = true
+  private let logger: Logger
+
+  public init(name: String = "log", logger: Logger = Logger(label: "thermogate.alerts")) {
+    self.name = name
+    self.logger = logger
+  }
+
+  public func deliver(_ job: DeliveryJob) async -> DeliveryOutcome {
+    let level: Logger.Level =
+      switch job.kind {
+      case .fever, .storageDegraded: .critical
+      case .elevated, .deviceFault, .deviceMissing: .error
+      case .calibrationDue: .warning
+      }
+    logger.log(
+      level: level, "\(job.summary)",
+      metadata: [
+        "alert": "\(job.alertID)", "kind": "\(job.kind.rawValue)", "entrance": "\(job.entrance)",
+        "device": "\(job.device ?? "-")", "idempotency_key": "\(job.idempotencyKey)",
+      ])
+    return .delivered
+  }
+}
+
+/// The turnstile: held while someone at the gate reads elevated or feverish. The gateway wires
+/// a relay driver behind this protocol, so the dispatcher knows nothing of USB.
+public protocol GateOutput: Sendable {
+  func hold(entrance: String) async throws
+  func release(entrance: String) async throws
+}
+
+/// The guard post's gate: holds the entrance's turnstile for person alerts. Condition alerts
+/// (a faulty device) do not move the gate; they go to the guard post's log.
+public struct GateSink: AlertSink {
+  public let name: String
+  public let isLocal = true
+  private let gate: any GateOutput
+
+  public init(name: String = "gate", gate: any GateOutput) {
+    self.name = name
+    self.gate = gate
+  }
+
+  public func deliver(_ job: DeliveryJob) async -> DeliveryOutcome {
+    guard job.kind.concernsAPerson else { return .delivered }
+    do {
+      try await gate.hold(entrance: job.entrance)
+      return .delivered
+    } catch {
+      return .retry("holding the gate at \(job.entrance): \(error)")
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+
+/// Takes alerts, stores them durably, and delivers each to its sinks: every sink in its own
+/// task, so a slow or dead one never delays another, local sinks first. Retries, repeats and
+/// escalations come from the store (persisted times), so a restart resumes where it stopped.
+public actor Dispatcher {
+  public struct Settings: Sendable {
+    public var routing: Routing
+    public var retry: RetryPolicy
+    /// Alert kinds repeated while nobody acknowledges them, and how often.
+    public var repeatKinds: Set<AlertKind>
+    public var repeatInterval: Double
+    /// How often escalations and repeats are checked.
+    public var maintenanceInterval: Double
+
+    public init(
+      routing: Routing, retry: RetryPolicy = RetryPolicy(), repeatKinds: Set<AlertKind> = [.fever],
+      repeatInterval: Double = 300, maintenanceInterval: Double = 1
+    ) {
+      self.routing = routing
+      self.retry = retry
+      self.repeatKinds = repeatKinds
+      self.repeatInterval = repeatInterval
+      self.maintenanceInterval = maintenanceInterval
+    }
+  }
+
+  public let store: AlertStore
+  public let settings: Settings
+  private let sinks: [any AlertSink]
+  private let now: @Sendable () -> Double
+  private let random: @Sendable () -> Double
+  private let logger = Logger(label: "thermogate.dispatcher")
+  private let wakeUps: [String: WakeSignal]
+  /// Set while the store refuses writes; cleared by the next write that succeeds.
+  public private(set) var storageDegraded: StoreError?
+
+  public init(
+    store: AlertStore, settings: Settings, sinks: [any AlertSink],
+    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+    random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+  ) {
+    self.store = store
+    self.settings = settings
+    self.sinks = sinks
+    wakeUps = Dictionary(sinks.map { ($0.name, WakeSignal()) }, uniquingKeysWith: { first, _ in first })
+    self.now = now
+    self.random = random
+  }
+
+  /// Stores the alert and its deliveries; when this returns `.accepted`, both are on disk. A
+  /// store that cannot take writes is reported at once through the local sinks (which need no
+  /// disk) and the error is thrown: the caller knows the alert was not accepted.
+  @discardableResult
+  public func raise(_ alert: Alert) async throws(StoreError) -> AlertStore.Acceptance {
+    let routing = settings.routing.decide(alert)
+    let acceptance: AlertStore.Acceptance
+    do {
+      acceptance = try store.accept(alert, routing: routing)
+    } catch {
+      if error.isStorageUnavailable { await reportStorageDegraded(error, while: alert) }
+      throw error
+    }
+    if let degraded = storageDegraded {
+      storageDegraded = nil
+      logger.notice("alert store writable again after: \(degraded.description)")
+    }
+    if case .accepted(_, let sinks) = acceptance {
+      for sink in sinks { wakeUps[sink]?.signal() }
+    }
+    return acceptance
+  }
+
+  private func reportStorageDegraded(_ error: StoreError, while alert: Alert) async {
+    let first = storageDegraded == nil
+    storageDegraded = error
+    guard first else { return }
+    let job = DeliveryJob(
+      alertID: 0, sink: "", sequence: 0, attempts: 0, kind: .storageDegraded, entrance: alert.entrance,
+      device: nil, raisedAt: now(),
+      summary: "alert store unavailable (\(error.message)); alerts are not being recorded: \(alert.summary)",
+      details: "{}")
+    for sink in sinks where sink.isLocal {
+      var local = job
+      local.sink = sink.name
+      _ = await sink.deliver(local)
+    }
+  }
+
+  /// Delivers until cancelled: one worker per sink, plus the escalation and repeat checks.
+  public func run() async {
+    let known = Set(sinks.map(\.name))
+    for name in Set(settings.routing.routes.flatMap { $0.sinks + $0.escalateTo }).subtracting(known).sorted() {
+      logger.error("routes name sink '\(name)', which is not configured; its deliveries wait")
+    }
+    await withTaskGroup(of: Void.self) { group in
+      for sink in sinks {
+        let signal = wakeUps[sink.name] ?? WakeSignal()
+        group.addTask { await self.work(sink, wakeUp: signal) }
+      }
+      group.addTask { await self.maintain() }
+      await group.waitForAll()
+    }
+  }
+
+  /// One sink's loop: deliver what is due, then wait for the next due time or a new alert.
+  private nonisolated func work(_ sink: any AlertSink, wakeUp: WakeSignal) async {
+    while !Task.isCancelled {
+      let jobs: [DeliveryJob]
+      do {
+        jobs = try store.dueDeliveries(sink: sink.name, now: now())
+      } catch {
+        logger.error("\(error.description)")
+        try? await Task.sleep(for: .seconds(1))
+        continue
+      }
+      for job in jobs {
+        let outcome = await sink.deliver(job)
+        do {
+          try store.record(outcome, for: job, at: now(), retry: settings.retry, random: random())
+        } catch {
+          // Not recorded: it stays due and is delivered again (at least once, never lost).
+          logger.error("\(error.description)")
+        }
+        if Task.isCancelled { return }
+      }
+      guard jobs.isEmpty else { continue }
+      let nextDue = (try? store.nextDueTime(sink: sink.name)) ?? nil
+      let wait = min(max((nextDue ?? .infinity) - now(), 0.001), 1.0)
+      await wakeUp.wait(timeout: .milliseconds(Int(wait * 1000)))
+    }
+  }
+
+  private nonisolated func maintain() async {
+    while !Task.isCancelled {
+      try? await Task.sleep(for: .milliseconds(Int(settings.maintenanceInterval * 1000)))
+      let time = now()
+      do {
+        let escalated = try store.escalate(now: time)
+        let repeated = try store.repeatUnacknowledged(
+          kinds: settings.repeatKinds, interval: settings.repeatInterval, now: time)
+        if !escalated.isEmpty || !repeated.isEmpty { await wakeAll() }
+      } catch {
+        logger.error("\(error.description)")
+      }
+    }
+  }
+
+  private func wakeAll() {
+    for signal in wakeUps.values { signal.signal() }
+  }
+
+  public func acknowledge(id: Int64, by person: String) throws(StoreError) -> Bool {
+    try store.acknowledge(id: id, by: person, at: now())
+  }
+}
