@@ -63,6 +63,29 @@ public final class AlertStore: Sendable {
             PRIMARY KEY (alert_id, sink, sequence)
           );
           CREATE INDEX delivery_due ON delivery(sink, status, next_attempt_at);
+          CREATE TABLE screening (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            entrance TEXT NOT NULL,
+            device TEXT,
+            time REAL NOT NULL,
+            class TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            raw_object_c REAL,
+            skin_c REAL,
+            ambient_c REAL,
+            body_c REAL,
+            threshold_c REAL NOT NULL,
+            threshold_source TEXT NOT NULL,
+            baseline_c REAL,
+            guard_band_c REAL NOT NULL,
+            calibration_id TEXT NOT NULL,
+            body_model_version TEXT NOT NULL,
+            recheck_id INTEGER,
+            recheck_role TEXT,
+            person TEXT,
+            sample_count INTEGER NOT NULL
+          );
+          CREATE INDEX screening_time ON screening(time);
           CREATE TABLE silence (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             entrance TEXT,
