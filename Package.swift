@@ -23,6 +23,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
@@ -54,6 +56,7 @@ let package = Package(
       dependencies: [
         "ThermoCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ],
       swiftSettings: strictSwift6
     ),
@@ -92,7 +95,10 @@ let package = Package(
     ),
     .testTarget(
       name: "ThermoDispatchTests",
-      dependencies: ["ThermoDispatch"],
+      dependencies: [
+        "ThermoDispatch", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
       swiftSettings: strictSwift6
     ),
     .testTarget(

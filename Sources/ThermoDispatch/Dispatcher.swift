@@ -26,8 +26,8 @@ public actor Dispatcher {
     }
   }
 
-  public let store: AlertStore
-  public let settings: Settings
+  public nonisolated let store: AlertStore
+  public nonisolated let settings: Settings
   private let sinks: [any AlertSink]
   private let now: @Sendable () -> Double
   private let random: @Sendable () -> Double
