@@ -39,6 +39,11 @@ let package = Package(
       pkgConfig: "libudev",
       providers: [.apt(["libudev-dev"])]
     ),
+    .systemLibrary(
+      name: "CMosquitto",
+      pkgConfig: "libmosquitto",
+      providers: [.apt(["libmosquitto-dev"])]
+    ),
     // The pure screening core: Swift standard library only, no clock, no I/O.
     .target(name: "ThermoCore", swiftSettings: strictSwift6),
     // The driver layer: transports (libusb, libudev, termios), device protocols, discovery.
@@ -56,7 +61,7 @@ let package = Package(
       dependencies: [
         "ThermoCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"), "CMosquitto",
       ],
       swiftSettings: strictSwift6
     ),

@@ -1,0 +1,242 @@
+import CMosquitto
+import Foundation
+import Synchronization
+
+/// An MQTT connection through libmosquitto's threaded interface: the library's own thread runs
+/// the network loop and reconnects with capped backoff; callbacks only hand events over. No
+/// C pointer leaves this file.
+///
+/// A QoS 1 publish counts only when the broker's PUBACK arrives (`on_publish`), never on
+/// `mosquitto_publish`'s return: libmosquitto queues the message in memory first, and that
+/// queue does not survive a crash.
+public final class MQTTClient: @unchecked Sendable {
+  // @unchecked: `handle` is only passed to libmosquitto, which is thread-safe with its threaded
+  // loop; everything Swift-side is in `events`, a Sendable box behind a Mutex.
+  public struct Settings: Sendable {
+    public var host: String
+    public var port: Int
+    public var clientID: String
+    /// False keeps the session (and queued QoS 1 messages for subscriptions) at the broker
+    /// while the client is away.
+    public var cleanSession: Bool
+    public var username: String?
+    public var password: String?
+    /// CA certificate file: turns TLS on.
+    public var caFile: String?
+    public var keepAlive: Int
+    /// Published by the broker if the connection dies: (topic, payload), retained.
+    public var will: (topic: String, payload: String)?
+
+    public init(
+      host: String = "127.0.0.1", port: Int = 1883, clientID: String, cleanSession: Bool = true,
+      username: String? = nil, password: String? = nil, caFile: String? = nil, keepAlive: Int = 10,
+      will: (topic: String, payload: String)? = nil
+    ) {
+      self.host = host
+      self.port = port
+      self.clientID = clientID
+      self.cleanSession = cleanSession
+      self.username = username
+      self.password = password
+      self.caFile = caFile
+      self.keepAlive = keepAlive
+      self.will = will
+    }
+  }
+
+  public struct Message: Sendable, Equatable {
+    public var topic: String
+    public var payload: [UInt8]
+    public var retained: Bool
+  }
+
+  private static let libraryReady: Int32 = mosquitto_lib_init()
+
+  private let handle: OpaquePointer
+  private let events: Events
+  public let settings: Settings
+  public let messages: AsyncStream<Message>
+
+  public init(settings: Settings) throws(MQTTError) {
+    _ = Self.libraryReady
+    self.settings = settings
+    let (stream, continuation) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingNewest(10_000))
+    messages = stream
+    let events = Events(messages: continuation)
+    self.events = events
+    guard
+      let handle = mosquitto_new(
+        settings.clientID, settings.cleanSession, Unmanaged.passUnretained(events).toOpaque())
+    else { throw MQTTError(code: MOSQ_ERR_NOMEM.rawValue, operation: "create an MQTT client") }
+    self.handle = handle
+    // A clean session forgets subscriptions at every reconnect; make them again.
+    events.setOnConnect { [weak self] in self?.resubscribe() }
+    do {
+      try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311), "choose MQTT 3.1.1")
+      if let will = settings.will {
+        let payload = Array(will.payload.utf8)
+        try check(
+          mosquitto_will_set(handle, will.topic, Int32(payload.count), payload, 1, true), "set the last will")
+      }
+      if let username = settings.username {
+        try check(mosquitto_username_pw_set(handle, username, settings.password), "set the MQTT credentials")
+      }
+      if let caFile = settings.caFile {
+        try check(mosquitto_tls_set(handle, caFile, nil, nil, nil, nil), "set up TLS with \(caFile)")
+      }
+      mosquitto_connect_callback_set(handle) { _, object, result in
+        guard let object else { return }
+        Unmanaged<Events>.fromOpaque(object).takeUnretainedValue().connected(result == 0)
+      }
+      mosquitto_disconnect_callback_set(handle) { _, object, _ in
+        guard let object else { return }
+        Unmanaged<Events>.fromOpaque(object).takeUnretainedValue().connected(false)
+      }
+      mosquitto_publish_callback_set(handle) { _, object, mid in
+        guard let object else { return }
+        Unmanaged<Events>.fromOpaque(object).takeUnretainedValue().acknowledged(mid)
+      }
+      mosquitto_message_callback_set(handle) { _, object, message in
+        guard let object, let message else { return }
+        let topic = String(cString: message.pointee.topic)
+        let bytes = UnsafeRawBufferPointer(start: message.pointee.payload, count: Int(message.pointee.payloadlen))
+        Unmanaged<Events>.fromOpaque(object).takeUnretainedValue().received(
+          Message(topic: topic, payload: Array(bytes), retained: message.pointee.retain))
+      }
+      try check(mosquitto_reconnect_delay_set(handle, 1, 10, true), "set the reconnect delay")
+      try check(mosquitto_loop_start(handle), "start the MQTT network thread")
+      // An unreachable broker is not an error here: the network thread keeps trying.
+      _ = mosquitto_connect_async(handle, settings.host, Int32(settings.port), Int32(settings.keepAlive))
+    } catch {
+      mosquitto_destroy(handle)
+      throw error
+    }
+  }
+
+  deinit {
+    mosquitto_disconnect(handle)
+    mosquitto_loop_stop(handle, false)
+    mosquitto_destroy(handle)
+    events.finish()
+  }
+
+  private func check(_ code: Int32, _ operation: String) throws(MQTTError) {
+    guard code == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError(code: code, operation: operation) }
+  }
+
+  public var isConnected: Bool { events.isConnected }
+
+  /// Publishes and, for QoS 1, waits up to `timeout` for the broker's PUBACK. Returns normally
+  /// only when the broker has the message (QoS 1) or it was handed to the socket layer (QoS 0).
+  public func publish(topic: String, payload: [UInt8], qos: Int32 = 1, retain: Bool = false, timeout: Duration)
+    async throws(MQTTError)
+  {
+    var mid: Int32 = 0
+    // The PUBACK can arrive on the network thread before mosquitto_publish returns; `Events`
+    // keeps such early acknowledgements for the wait below.
+    let code = mosquitto_publish(handle, &mid, topic, Int32(payload.count), payload, qos, retain)
+    // Without a connection the message is still queued by libmosquitto and sent on reconnect;
+    // its PUBACK may still come within the timeout.
+    guard code == MOSQ_ERR_SUCCESS.rawValue || code == MOSQ_ERR_NO_CONN.rawValue else {
+      throw MQTTError(code: code, operation: "publish to \(topic)")
+    }
+    guard qos > 0 else { return }
+    guard await events.waitForAcknowledgement(of: mid, timeout: timeout) else {
+      throw MQTTError(
+        code: MOSQ_ERR_TIMEOUT.rawValue,
+        operation: "wait for the broker's PUBACK of \(topic) (connected: \(isConnected))")
+    }
+  }
+
+  /// Subscribes now and again after every reconnect.
+  public func subscribe(_ topic: String, qos: Int32 = 1) throws(MQTTError) {
+    events.addSubscription(topic, qos: qos)
+    if isConnected { try check(mosquitto_subscribe(handle, nil, topic, qos), "subscribe to \(topic)") }
+  }
+
+  fileprivate func resubscribe() {
+    for (topic, qos) in events.subscriptions { _ = mosquitto_subscribe(handle, nil, topic, qos) }
+  }
+
+  /// Everything the callbacks touch, Sendable and locked.
+  final class Events: Sendable {
+    private struct State {
+      var connected = false
+      var waiters: [Int32: CheckedContinuation<Bool, Never>] = [:]
+      var earlyAcknowledgements: Set<Int32> = []
+      var subscriptions: [String: Int32] = [:]
+      var onConnect: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+    private let messages: AsyncStream<Message>.Continuation
+
+    init(messages: AsyncStream<Message>.Continuation) {
+      self.messages = messages
+    }
+
+    var isConnected: Bool { state.withLock { $0.connected } }
+    var subscriptions: [(String, Int32)] { state.withLock { $0.subscriptions.map { ($0.key, $0.value) } } }
+
+    func addSubscription(_ topic: String, qos: Int32) { state.withLock { $0.subscriptions[topic] = qos } }
+    func setOnConnect(_ action: @escaping @Sendable () -> Void) { state.withLock { $0.onConnect = action } }
+
+    func connected(_ isUp: Bool) {
+      let action = state.withLock { state -> (@Sendable () -> Void)? in
+        state.connected = isUp
+        return isUp ? state.onConnect : nil
+      }
+      action?()
+    }
+
+    func acknowledged(_ mid: Int32) {
+      let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+        if let waiter = state.waiters.removeValue(forKey: mid) { return waiter }
+        state.earlyAcknowledgements.insert(mid)
+        // Bounded: acknowledgements nobody waits for (after a timeout) are not kept forever.
+        if state.earlyAcknowledgements.count > 10_000 { state.earlyAcknowledgements.removeAll() }
+        return nil
+      }
+      waiter?.resume(returning: true)
+    }
+
+    func waitForAcknowledgement(of mid: Int32, timeout: Duration) async -> Bool {
+      let timer = Task { [self] in
+        try? await Task.sleep(for: timeout)
+        let waiter = state.withLock { $0.waiters.removeValue(forKey: mid) }
+        waiter?.resume(returning: false)
+      }
+      defer { timer.cancel() }
+      return await withCheckedContinuation { continuation in
+        let already = state.withLock { state -> Bool in
+          if state.earlyAcknowledgements.remove(mid) != nil { return true }
+          state.waiters[mid] = continuation
+          return false
+        }
+        if already { continuation.resume(returning: true) }
+      }
+    }
+
+    func received(_ message: Message) { messages.yield(message) }
+
+    func finish() {
+      let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+        defer { state.waiters = [:] }
+        return Array(state.waiters.values)
+      }
+      for waiter in waiters { waiter.resume(returning: false) }
+      messages.finish()
+    }
+  }
+}
+
+/// A libmosquitto failure, with what was being done.
+public struct MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var code: Int32
+  public var operation: String
+
+  public var description: String {
+    let text = mosquitto_strerror(code).map { String(cString: $0) } ?? "error \(code)"
+    return "MQTT: \(operation): \(text)"
+  }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A child process started with every signal unblocked and at its default action. Foundation's
+/// `Process` passes on the spawning thread's signal mask, and the test runner's threads block
+/// SIGTERM and SIGINT: a broker started that way ignores `terminate()` and never saves or exits.
+final class ChildProcess: @unchecked Sendable {
+  let pid: pid_t
+  private var reaped = false
+
+  init(_ path: String, _ arguments: [String]) throws {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var child: pid_t = 0
+    let status = posix_spawn(&child, path, &actions, &attributes, argv, environ)
+    guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EINVAL) }
+    pid = child
+  }
+
+  deinit {
+    if !reaped {
+      kill(pid, SIGKILL)
+      _ = wait(timeout: 5)
+    }
+  }
+
+  /// Sends `signal` and waits (at most `timeout` seconds) for the child to exit.
+  @discardableResult
+  func stop(signal: Int32 = SIGTERM, timeout: Double = 10) -> Bool {
+    kill(pid, signal)
+    return wait(timeout: timeout)
+  }
+
+  private func wait(timeout: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    var status: Int32 = 0
+    while Date() < deadline {
+      if waitpid(pid, &status, WNOHANG) == pid {
+        reaped = true
+        return true
+      }
+      usleep(10_000)
+    }
+    return false
+  }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ThermoDispatch
+
+/// Collects what a subscriber receives.
+final class Inbox: Sendable {
+  let messages = Mutex<[MQTTClient.Message]>([])
+  var keys: Set<String> {
+    messages.withLock { messages in
+      Set(
+        messages.compactMap {
+          (try? JSONSerialization.jsonObject(with: Data($0.payload)) as? [String: Any])?["idempotency_key"] as? String
+        })
+    }
+  }
+
+  func collect(from client: MQTTClient) -> Task<Void, Never> {
+    Task {
+      for await message in client.messages { messages.withLock { $0.append(message) } }
+    }
+  }
+}
+
+@Suite(.timeLimit(.minutes(2)), .enabled(if: MosquittoBroker.isInstalled)) struct MQTTSinkTests {
+  func subscriber(_ broker: MosquittoBroker, topic: String) async throws -> (MQTTClient, Inbox, Task<Void, Never>) {
+    // A guard display: fixed id and a kept session, so the broker queues QoS 1 messages for it
+    // while it is away.
+    let client = try MQTTClient(
+      settings: .init(port: broker.port, clientID: "guard-\(UUID().uuidString.prefix(8))", cleanSession: false))
+    try client.subscribe(topic)
+    _ = await eventually { client.isConnected }
+    let inbox = Inbox()
+    return (client, inbox, inbox.collect(from: client))
+  }
+
+  @Test func aQoS1PublishReturnsOnlyOnceTheBrokerHasIt() async throws {
+    let broker = try MosquittoBroker()
+    let client = try MQTTClient(settings: .init(port: broker.port, clientID: "publisher"))
+    #expect(await eventually { client.isConnected })
+    try await client.publish(topic: "t/1", payload: Array("hello".utf8), timeout: .seconds(5))
+    broker.stop()
+    _ = await eventually { !client.isConnected }
+    // No broker: no PUBACK, so the publish does not count as delivered.
+    await #expect(throws: MQTTError.self) {
+      try await client.publish(topic: "t/1", payload: Array("lost?".utf8), timeout: .milliseconds(300))
+    }
+  }
+
+  @Test func everyAlertArrivesAlthoughTheBrokerIsStoppedMidStream() async throws {
+    let broker = try MosquittoBroker()
+    let topic = MQTTSink.alertTopic(site: "hq", entrance: "north")
+    let (guardDisplay, inbox, collecting) = try await subscriber(broker, topic: topic)
+    defer { collecting.cancel() }
+    let publisher = try MQTTClient(settings: .init(port: broker.port, clientID: "gateway"))
+    let sink = MQTTSink(site: "hq", client: publisher, acknowledgementTimeout: .milliseconds(500))
+    let dispatcher = Dispatcher(
+      store: try AlertStore(path: temporaryDatabase()),
+      settings: .init(
+        routing: Routing(routes: [Route(sinks: ["mqtt"])]),
+        retry: RetryPolicy(initialDelay: 0.1, maximumDelay: 0.5, jitter: 0.2)),
+      sinks: [sink])
+    let running = Task { await dispatcher.run() }
+    defer { running.cancel() }
+    for screening in 1...30 {
+      try await dispatcher.raise(
+        Alert(
+          kind: .fever, entrance: "north", raisedAt: Date().timeIntervalSince1970, summary: "fever",
+          screeningID: Int64(screening)))
+      if screening == 10 { broker.stop() }
+      if screening == 20 { try broker.start() }
+      try await Task.sleep(for: .milliseconds(30))
+    }
+    let expected = Set((1...30).map { "alert-\($0)-mqtt" })
+    #expect(
+      await eventually({ inbox.keys == expected }, within: 60), "missing: \(expected.subtracting(inbox.keys).sorted())")
+    // The broker's PUBACK, not the send, marked each delivery done.
+    #expect(
+      await eventually({
+        (try? dispatcher.store.alerts())?.allSatisfy { $0.deliveries.allSatisfy { $0.status == "delivered" } } == true
+      }))
+    withExtendedLifetime(guardDisplay) {}
+  }
+}
