@@ -70,13 +70,15 @@ let package = Package(
     // Edge code: input formats, configuration, cohort files.
     .target(
       name: "ThermoGateway",
-      dependencies: ["ThermoCore", "ThermoDevices", "ThermoSimulation", .product(name: "Yams", package: "Yams")],
+      dependencies: [
+        "ThermoCore", "ThermoDevices", "ThermoSimulation", "ThermoDispatch", .product(name: "Yams", package: "Yams"),
+      ],
       swiftSettings: strictSwift6
     ),
     .executableTarget(
       name: "thermogate",
       dependencies: [
-        "ThermoCore", "ThermoGateway", "ThermoDevices", "ThermoSimulation",
+        "ThermoCore", "ThermoGateway", "ThermoDevices", "ThermoSimulation", "ThermoDispatch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift6

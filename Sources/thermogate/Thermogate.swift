@@ -11,9 +11,10 @@ struct Thermogate: AsyncParsableCommand {
       (no_subject, fault, retry, normal, elevated → re-check, fever), with every number that made it.
       """,
     subcommands: [
-      ClassifyCommand.self, BodyModelCommand.self, BadgeCommand.self, DevicesCommand.self, ReadCommand.self,
+      AlertsCommand.self, ClassifyCommand.self, BodyModelCommand.self, BadgeCommand.self, DevicesCommand.self,
+      ReadCommand.self,
       RelayCommand.self,
-      SimulateCommand.self,
+      RegisterCommand.self, SilenceCommand.self, SimulateCommand.self, DispatchDrillCommand.self,
     ]
   )
 }

@@ -7,7 +7,8 @@ final class ChildProcess: @unchecked Sendable {
   let pid: pid_t
   private var reaped = false
 
-  init(_ path: String, _ arguments: [String]) throws {
+  /// `output`: a file that receives the child's standard output (else it goes nowhere).
+  init(_ path: String, _ arguments: [String], output: String? = nil) throws {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -22,7 +23,7 @@ final class ChildProcess: @unchecked Sendable {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
@@ -45,6 +46,10 @@ final class ChildProcess: @unchecked Sendable {
     kill(pid, signal)
     return wait(timeout: timeout)
   }
+
+  /// Waits for the child to exit by itself.
+  @discardableResult
+  func waitForExit(timeout: Double) -> Bool { wait(timeout: timeout) }
 
   private func wait(timeout: Double) -> Bool {
     let deadline = Date().addingTimeInterval(timeout)

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import ThermoDispatch
+import ThermoGateway
+
+struct SilenceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "silence",
+    abstract: "Maintenance silences: alerts they cover are recorded but not delivered until they end.",
+    subcommands: [Add.self, List.self, Remove.self],
+    defaultSubcommand: List.self
+  )
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Silence an entrance, a device or a kind for a while.")
+
+    @OptionGroup var store: StoreOption
+    @Option(help: "Only this entrance.") var entrance: String?
+    @Option(help: "Only this device address.") var device: String?
+    @Option(help: "Only this kind (\(AlertKind.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var kind: String?
+    @Option(help: "How long, in minutes.") var minutes: Double
+    @Option(help: "Why (recorded).") var reason: String
+    @Option(help: "Who sets it (recorded).") var by: String
+
+    func validate() throws {
+      guard entrance != nil || device != nil || kind != nil else {
+        throw ValidationError("name at least one of --entrance, --device, --kind: a silence of everything is refused")
+      }
+      guard minutes > 0, minutes <= 7 * 24 * 60 else { throw ValidationError("--minutes must be between 0 and 10080") }
+      if let kind, AlertKind(rawValue: kind) == nil {
+        throw ValidationError(
+          "--kind \(kind): not one of \(AlertKind.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+    }
+
+    func run() throws {
+      let now = Date().timeIntervalSince1970
+      let silence = Silence(
+        entrance: entrance, device: device, kind: kind.flatMap(AlertKind.init(rawValue:)), reason: reason,
+        createdBy: by, startsAt: now, endsAt: now + minutes * 60)
+      do {
+        let id = try store.open().addSilence(silence)
+        print("silence #\(id) until \(Timestamp.format(silence.endsAt))")
+      } catch let error as StoreError {
+        var standardError = StandardError()
+        print("error: \(error)", to: &standardError)
+        throw ExitCode(1)
+      }
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Silences that have not ended.")
+    @OptionGroup var store: StoreOption
+
+    func run() throws {
+      do {
+        for silence in try store.open().silences(activeAt: Date().timeIntervalSince1970) {
+          let scope = [
+            silence.entrance.map { "entrance \($0)" }, silence.device.map { "device \($0)" },
+            silence.kind.map { "kind \($0.rawValue)" },
+          ].compactMap { $0 }.joined(separator: ", ")
+          print(
+            "#\(silence.id ?? 0)  \(scope)  until \(Timestamp.format(silence.endsAt))  by \(silence.createdBy): \(silence.reason)"
+          )
+        }
+      } catch let error as StoreError {
+        var standardError = StandardError()
+        print("error: \(error)", to: &standardError)
+        throw ExitCode(1)
+      }
+    }
+  }
+
+  struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "End a silence now.")
+    @OptionGroup var store: StoreOption
+    @Argument(help: "The silence's number.") var id: Int64
+
+    func run() throws {
+      var standardError = StandardError()
+      do {
+        guard try store.open().removeSilence(id: id) else {
+          print("error: there is no silence #\(id)", to: &standardError)
+          throw ExitCode(1)
+        }
+        print("silence #\(id) removed")
+      } catch let error as StoreError {
+        print("error: \(error)", to: &standardError)
+        throw ExitCode(1)
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import ThermoDispatch
+import ThermoGateway
+
+/// Where the alert store and screening register live, for the commands that read them.
+struct StoreOption: ParsableArguments {
+  @Option(help: "The gateway's database (alerts, deliveries, silences, screening register).")
+  var database = ProcessInfo.processInfo.environment["THERMOGATE_DATABASE"] ?? "state/thermogate.sqlite"
+
+  func open() throws -> AlertStore {
+    var standardError = StandardError()
+    guard FileManager.default.fileExists(atPath: database) else {
+      print("error: no database at \(database) (is the gateway running here? see --database)", to: &standardError)
+      throw ExitCode(1)
+    }
+    do {
+      return try AlertStore(path: database)
+    } catch {
+      print("error: \(error)", to: &standardError)
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// Reads a time given as ISO 8601 or seconds since 1970.
+func parseTime(_ text: String, option: String) throws -> Double {
+  guard let seconds = Timestamp.parse(text) else {
+    throw ValidationError("\(option): '\(text)' is not a time (ISO 8601 like 2026-11-29T08:00:00Z, or seconds)")
+  }
+  return seconds
+}
