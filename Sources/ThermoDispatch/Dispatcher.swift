@@ -13,16 +13,23 @@ public actor Dispatcher {
     public var repeatInterval: Double
     /// How often escalations and repeats are checked.
     public var maintenanceInterval: Double
+    /// How long screenings (and closed alerts) are kept: personal health records, so bounded.
+    public var retention: Double
+    /// How often the retention purge runs.
+    public var purgeInterval: Double
 
     public init(
       routing: Routing, retry: RetryPolicy = RetryPolicy(), repeatKinds: Set<AlertKind> = [.fever],
-      repeatInterval: Double = 300, maintenanceInterval: Double = 1
+      repeatInterval: Double = 300, maintenanceInterval: Double = 1, retention: Double = 30 * 86_400,
+      purgeInterval: Double = 3600
     ) {
       self.routing = routing
       self.retry = retry
       self.repeatKinds = repeatKinds
       self.repeatInterval = repeatInterval
       self.maintenanceInterval = maintenanceInterval
+      self.retention = retention
+      self.purgeInterval = purgeInterval
     }
   }
 
@@ -133,6 +140,7 @@ public actor Dispatcher {
   }
 
   private nonisolated func maintain() async {
+    var lastPurge = -Double.infinity
     while !Task.isCancelled {
       try? await Task.sleep(for: .milliseconds(Int(settings.maintenanceInterval * 1000)))
       let time = now()
@@ -141,6 +149,11 @@ public actor Dispatcher {
         let repeated = try store.repeatUnacknowledged(
           kinds: settings.repeatKinds, interval: settings.repeatInterval, now: time)
         if !escalated.isEmpty || !repeated.isEmpty { await wakeAll() }
+        if time - lastPurge >= settings.purgeInterval {
+          lastPurge = time
+          let purged = try store.purge(olderThan: time - settings.retention)
+          if purged > 0 { logger.info("retention: removed \(purged) screening(s) older than the retention period") }
+        }
       } catch {
         logger.error("\(error.description)")
       }

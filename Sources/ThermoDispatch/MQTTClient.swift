@@ -26,11 +26,14 @@ public final class MQTTClient: @unchecked Sendable {
     public var keepAlive: Int
     /// Published by the broker if the connection dies: (topic, payload), retained.
     public var will: (topic: String, payload: String)?
+    /// Published by the client, retained, on every (re)connect: the counterpart of the will
+    /// ("online" where the will says "offline").
+    public var birth: (topic: String, payload: String)?
 
     public init(
       host: String = "127.0.0.1", port: Int = 1883, clientID: String, cleanSession: Bool = true,
       username: String? = nil, password: String? = nil, caFile: String? = nil, keepAlive: Int = 10,
-      will: (topic: String, payload: String)? = nil
+      will: (topic: String, payload: String)? = nil, birth: (topic: String, payload: String)? = nil
     ) {
       self.host = host
       self.port = port
@@ -41,6 +44,7 @@ public final class MQTTClient: @unchecked Sendable {
       self.caFile = caFile
       self.keepAlive = keepAlive
       self.will = will
+      self.birth = birth
     }
   }
 
@@ -156,6 +160,10 @@ public final class MQTTClient: @unchecked Sendable {
 
   fileprivate func resubscribe() {
     for (topic, qos) in events.subscriptions { _ = mosquitto_subscribe(handle, nil, topic, qos) }
+    if let birth = settings.birth {
+      let payload = Array(birth.payload.utf8)
+      _ = mosquitto_publish(handle, nil, birth.topic, Int32(payload.count), payload, 1, true)
+    }
   }
 
   /// Everything the callbacks touch, Sendable and locked.

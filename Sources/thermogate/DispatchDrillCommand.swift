@@ -20,6 +20,9 @@ struct DispatchDrillCommand: AsyncParsableCommand {
   @Option(help: "Webhook to deliver to.") var webhook: String
   @Option(help: "Webhook signing secret.") var secret = "drill"
   @Flag(help: "After raising, exit once nothing is pending.") var drain = false
+  @Option(help: "Also connect to the MQTT broker on 127.0.0.1 at this port, with the gateway's will.")
+  var mqttPort: Int?
+  @Option(help: "Site name for MQTT topics.") var site = "drill"
 
   func run() async throws {
     let path = store.database
@@ -34,6 +37,12 @@ struct DispatchDrillCommand: AsyncParsableCommand {
         retry: RetryPolicy(initialDelay: 0.05, maximumDelay: 0.5)),
       sinks: [WebhookSink(name: "webhook", url: webhook, secret: Array(secret.utf8), timeout: .seconds(2))])
     let delivering = Task { await dispatcher.run() }
+    let presence = try mqttPort.map { port in
+      try MQTTClient(
+        settings: .init(
+          port: port, clientID: "thermogate-\(site)", keepAlive: 5,
+          will: (MQTTSink.gatewayTopic(site: site), "offline"), birth: (MQTTSink.gatewayTopic(site: site), "online")))
+    }
     for screening in first..<(first + count) {
       let decision = Decision(
         time: Date().timeIntervalSince1970, screeningClass: .fever, reason: .confirmedByRecheck, person: nil,
@@ -58,5 +67,6 @@ struct DispatchDrillCommand: AsyncParsableCommand {
     }
     if !drain { await delivering.value }
     delivering.cancel()
+    withExtendedLifetime(presence) {}
   }
 }

@@ -155,3 +155,68 @@ func eventually(_ condition: () -> Bool, within seconds: Double = 10) async -> B
     #expect(recovered == nil)
   }
 }
+
+/// A full database (SQLite's own SQLITE_FULL, by capping the page count): the alert is not
+/// accepted, the guard post hears about it at once, nothing crashes, and writing resumes when
+/// space returns.
+@Suite(.timeLimit(.minutes(1))) struct FullDatabaseTests {
+  @Test func aFullDatabaseIsReportedLocallyAndRecovers() async throws {
+    let store = try AlertStore(path: temporaryDatabase())
+    let gate = RecordingSink(name: "gate", isLocal: true)
+    let dispatcher = Dispatcher(
+      store: store, settings: .init(routing: Routing(routes: [Route(sinks: ["gate"])])), sinks: [gate])
+    try await store.database.writeWithoutTransaction { db in
+      let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
+      try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+    }
+    var raised = 0
+    var failure: StoreError?
+    // Fill the last pages until SQLite refuses.
+    while failure == nil && raised < 10_000 {
+      raised += 1
+      do {
+        try await dispatcher.raise(
+          Alert(
+            kind: .elevated, entrance: "north", raisedAt: Double(raised), summary: String(repeating: "x", count: 500),
+            screeningID: Int64(raised)))
+      } catch {
+        failure = error
+      }
+    }
+    let error = try #require(failure)
+    #expect(error.isStorageUnavailable)
+    #expect(error.description.contains("store a elevated alert for north"))
+    #expect(gate.received.withLock { $0.map(\.key) }.contains("alert-0-gate"))
+    try await store.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1000000") }
+    let after = try await dispatcher.raise(
+      Alert(kind: .fever, entrance: "north", raisedAt: 99_999, summary: "after", screeningID: 99_999))
+    guard case .accepted = after else {
+      Issue.record("not accepted after space returned: \(after)")
+      return
+    }
+    let degraded = await dispatcher.storageDegraded
+    #expect(degraded == nil)
+  }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct RetentionTests {
+  @Test func theDispatcherPurgesScreeningsOlderThanTheRetentionPeriodByItself() async throws {
+    let store = try AlertStore(path: temporaryDatabase())
+    let now = Date().timeIntervalSince1970
+    let day = 86_400.0
+    try store.register(
+      [40, 31, 29, 1].map { age in
+        var entry = RegisterEntry(
+          decision: ScreeningRegisterTests().decision(at: now - age * day), entrance: "north", device: nil,
+          policy: .omitted)
+        entry.reason = "age \(Int(age))"
+        return entry
+      })
+    let dispatcher = Dispatcher(
+      store: store, settings: .init(routing: Routing(routes: []), maintenanceInterval: 0.02, retention: 30 * day),
+      sinks: [])
+    let running = Task { await dispatcher.run() }
+    defer { running.cancel() }
+    #expect(await eventually { ((try? store.screenings()) ?? []).map(\.reason) == ["age 29", "age 1"] })
+  }
+}

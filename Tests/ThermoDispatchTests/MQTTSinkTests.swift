@@ -83,3 +83,35 @@ final class Inbox: Sendable {
     withExtendedLifetime(guardDisplay) {}
   }
 }
+
+@Suite(.timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isInstalled)) struct MQTTPresenceTests {
+  @Test func theGatewaySaysOnlineAndItsWillSaysOfflineWhenItIsKilled() async throws {
+    let broker = try MosquittoBroker()
+    let topic = MQTTSink.gatewayTopic(site: "hq")
+    let display = try MQTTClient(settings: .init(port: broker.port, clientID: "display"))
+    try display.subscribe(topic)
+    let inbox = Inbox()
+    let collecting = inbox.collect(from: display)
+    defer { collecting.cancel() }
+    let gateway = try ChildProcess(
+      Binary.thermogate,
+      [
+        "dispatch-drill", "--database", temporaryDatabase(), "--count", "0", "--webhook", "http://127.0.0.1:9/",
+        "--mqtt-port", "\(broker.port)", "--site", "hq",
+      ])
+    func payloads() -> [String] { inbox.messages.withLock { $0.map { String(decoding: $0.payload, as: UTF8.self) } } }
+    #expect(await eventually { payloads().last == "online" })
+    gateway.stop(signal: SIGKILL)
+    #expect(await eventually { payloads().last == "offline" })
+    // Retained: a display that connects now learns the gateway is offline at once.
+    let late = try MQTTClient(settings: .init(port: broker.port, clientID: "late-display"))
+    try late.subscribe(topic)
+    let lateInbox = Inbox()
+    let lateCollecting = lateInbox.collect(from: late)
+    defer { lateCollecting.cancel() }
+    #expect(
+      await eventually {
+        lateInbox.messages.withLock { $0.contains { $0.retained && $0.payload == Array("offline".utf8) } }
+      })
+  }
+}
