@@ -28,7 +28,7 @@ run: build
 test: deps
 	$(SWIFT) test
 
-## Core throughput and allocations per sample, beside a plain reference loop (release build).
+## Core, driver and dispatcher benchmarks (release build): see README, Speed.
 bench: deps
 	@# SwiftPM keeps a stale source list for the path dependency when files are added to the main
 	@# package; dropping the cached build description makes it list them again.

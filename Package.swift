@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "ThermoGateway", targets: ["ThermoGateway"]),
     .library(name: "ThermoDevices", targets: ["ThermoDevices"]),
     .library(name: "ThermoSimulation", targets: ["ThermoSimulation"]),
+    .library(name: "ThermoDispatch", targets: ["ThermoDispatch"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
