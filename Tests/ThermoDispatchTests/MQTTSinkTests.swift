@@ -115,3 +115,22 @@ final class Inbox: Sendable {
       })
   }
 }
+
+@Suite(.timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isInstalled)) struct MQTTCredentialsTests {
+  @Test func aBrokerWithPasswordsAcceptsTheRightOneOnly() async throws {
+    let broker = try MosquittoBroker(credentials: ("gateway", "s3cret"))
+    let right = try MQTTClient(
+      settings: .init(port: broker.port, clientID: "right", username: "gateway", password: "s3cret"))
+    let wrong = try MQTTClient(
+      settings: .init(port: broker.port, clientID: "wrong", username: "gateway", password: "guess"))
+    let anonymous = try MQTTClient(settings: .init(port: broker.port, clientID: "anonymous"))
+    #expect(await eventually { right.isConnected })
+    try await right.publish(topic: "t", payload: [1], timeout: .seconds(5))
+    try await Task.sleep(for: .milliseconds(300))
+    #expect(!wrong.isConnected)
+    #expect(!anonymous.isConnected)
+    await #expect(throws: MQTTError.self) {
+      try await wrong.publish(topic: "t", payload: [1], timeout: .milliseconds(200))
+    }
+  }
+}

@@ -9,7 +9,8 @@ final class MosquittoBroker: @unchecked Sendable {
 
   static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/mosquitto") }
 
-  init() throws {
+  /// `credentials`: the broker refuses anonymous clients and knows only this user.
+  init(credentials: (user: String, password: String)? = nil) throws {
     port = try Self.freePort()
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosquitto-\(UUID().uuidString)")
     // Started as root, mosquitto drops to its own user: it must be able to write its
@@ -17,9 +18,18 @@ final class MosquittoBroker: @unchecked Sendable {
     // messages queued for it) and its log.
     try FileManager.default.createDirectory(
       at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+    var access = "allow_anonymous true"
+    if let credentials {
+      let file = directory.appendingPathComponent("passwords").path
+      let tool = try ChildProcess(
+        "/usr/bin/mosquitto_passwd", ["-c", "-b", file, credentials.user, credentials.password])
+      tool.waitForExit(timeout: 10)
+      chmod(file, 0o644)
+      access = "allow_anonymous false\npassword_file \(file)"
+    }
     let configuration = """
       listener \(port) 127.0.0.1
-      allow_anonymous true
+      \(access)
       persistence true
       persistence_location \(directory.path)/
       autosave_interval 1
