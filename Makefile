@@ -1,6 +1,6 @@
 # thermogate — the two set-up commands are `make run` and `make test`; everything else is help.
 SWIFT ?= swift
-APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev libsqlite3-dev libmosquitto-dev mosquitto
+APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev libsqlite3-dev libmosquitto-dev mosquitto openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/thermogate
 

@@ -134,3 +134,15 @@ final class Inbox: Sendable {
     }
   }
 }
+
+@Suite(.timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isInstalled)) struct MQTTTLSTests {
+  @Test func aTLSBrokerIsReachedWithItsCAAndNotWithoutTLS() async throws {
+    let broker = try MosquittoBroker(tls: true)
+    let secure = try MQTTClient(settings: .init(port: broker.port, clientID: "secure", caFile: broker.caFile))
+    #expect(await eventually { secure.isConnected })
+    try await secure.publish(topic: "t", payload: [1], timeout: .seconds(5))
+    let plain = try MQTTClient(settings: .init(port: broker.port, clientID: "plain"))
+    try await Task.sleep(for: .milliseconds(500))
+    #expect(!plain.isConnected)
+  }
+}

@@ -10,7 +10,9 @@ final class MosquittoBroker: @unchecked Sendable {
   static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/mosquitto") }
 
   /// `credentials`: the broker refuses anonymous clients and knows only this user.
-  init(credentials: (user: String, password: String)? = nil) throws {
+  /// `tls`: the listener speaks TLS only, with a server certificate from a fresh test CA
+  /// (`caFile`), made by the openssl command-line tool.
+  init(credentials: (user: String, password: String)? = nil, tls: Bool = false) throws {
     port = try Self.freePort()
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosquitto-\(UUID().uuidString)")
     // Started as root, mosquitto drops to its own user: it must be able to write its
@@ -27,8 +29,18 @@ final class MosquittoBroker: @unchecked Sendable {
       chmod(file, 0o644)
       access = "allow_anonymous false\npassword_file \(file)"
     }
+    var tlsLines = ""
+    if tls {
+      try Self.makeCertificates(in: directory)
+      tlsLines = """
+        cafile \(directory.path)/ca.crt
+        certfile \(directory.path)/server.crt
+        keyfile \(directory.path)/server.key
+        """
+    }
     let configuration = """
       listener \(port) 127.0.0.1
+      \(tlsLines)
       \(access)
       persistence true
       persistence_location \(directory.path)/
@@ -37,6 +49,33 @@ final class MosquittoBroker: @unchecked Sendable {
       """
     try configuration.write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
     try start()
+  }
+
+  var caFile: String { directory.appendingPathComponent("ca.crt").path }
+
+  static func makeCertificates(in directory: URL) throws {
+    let path = directory.path
+    try "subjectAltName=IP:127.0.0.1\n".write(toFile: "\(path)/san.ext", atomically: true, encoding: .utf8)
+    let steps: [[String]] = [
+      [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(path)/ca.key", "-out", "\(path)/ca.crt",
+        "-days", "1", "-subj", "/CN=thermogate test CA",
+      ],
+      [
+        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(path)/server.key", "-out", "\(path)/server.csr",
+        "-subj", "/CN=127.0.0.1",
+      ],
+      [
+        "x509", "-req", "-in", "\(path)/server.csr", "-CA", "\(path)/ca.crt", "-CAkey", "\(path)/ca.key",
+        "-CAcreateserial", "-out", "\(path)/server.crt", "-days", "1", "-extfile", "\(path)/san.ext",
+      ],
+    ]
+    for arguments in steps {
+      let step = try ChildProcess("/usr/bin/openssl", arguments)
+      step.waitForExit(timeout: 30)
+    }
+    // mosquitto drops to its own user and must read its key.
+    for file in ["ca.crt", "server.crt", "server.key"] { chmod("\(path)/\(file)", 0o644) }
   }
 
   deinit {
