@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Somewhere alerts go. A sink delivers one message per call and says how it went; the
@@ -53,13 +54,24 @@ public struct GateSink: AlertSink {
   public let isLocal = true
   private let gate: any GateOutput
 
-  public init(name: String = "gate", gate: any GateOutput) {
+  public init(
+    name: String = "gate", gate: any GateOutput,
+    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+  ) {
     self.name = name
     self.gate = gate
+    self.now = now
   }
 
+  /// A hold older than this is dropped: the person has long gone, and holding the turnstile now
+  /// would stop whoever stands there (a retry after an outage, a restart replaying the queue).
+  public var maximumAge: Double = 60
+  private let now: @Sendable () -> Double
+
   public func deliver(_ job: DeliveryJob) async -> DeliveryOutcome {
-    guard job.kind.concernsAPerson else { return .delivered }
+    // Repeats and escalations are for people, not for the turnstile.
+    guard job.kind.concernsAPerson, job.sequence == 0 else { return .delivered }
+    guard now() - job.raisedAt <= maximumAge else { return .delivered }
     do {
       try await gate.hold(entrance: job.entrance)
       return .delivered

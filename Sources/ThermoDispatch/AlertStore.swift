@@ -47,7 +47,8 @@ public final class AlertStore: Sendable {
             escalate_to TEXT NOT NULL DEFAULT '',
             escalate_after REAL,
             escalated_at REAL,
-            last_notified_at REAL NOT NULL
+            last_notified_at REAL NOT NULL,
+            silenced_by INTEGER
           );
           CREATE INDEX alert_group ON alert(group_key, id);
           CREATE INDEX alert_open ON alert(resolved_at, acknowledged_at);
@@ -119,7 +120,7 @@ public final class AlertStore: Sendable {
         let previous = try Row.fetchOne(
           db,
           sql: """
-            SELECT id, resolved_at FROM alert WHERE group_key = ? ORDER BY id DESC LIMIT 1
+            SELECT id, resolved_at, silenced_by FROM alert WHERE group_key = ? ORDER BY id DESC LIMIT 1
             """, arguments: [alert.groupKey])
         let history = previous.map { row in
           NotificationDecision.History(
@@ -129,18 +130,25 @@ public final class AlertStore: Sendable {
           return .duplicate(id: id)
         }
         let silence = try Self.activeSilence(db, for: alert, at: alert.raisedAt)
+        // A condition raised again and again under the same silence is one silenced alert, not
+        // a row per sample.
+        if let silence, let previousSilence: Int64 = previous?["silenced_by"], previousSilence == silence,
+          let id: Int64 = previous?["id"]
+        {
+          return .silenced(id: id, silenceID: silence)
+        }
         try db.execute(
           sql: """
             INSERT INTO alert (kind, entrance, device, raised_at, summary, details, group_key, screening_id,
-              escalate_to, escalate_after, resolved_at, last_notified_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              escalate_to, escalate_after, resolved_at, last_notified_at, silenced_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             alert.kind.rawValue, alert.entrance, alert.device, alert.raisedAt, alert.summary, alert.details,
             alert.groupKey, alert.screeningID, routing.escalateTo.joined(separator: ","),
             silence == nil ? routing.escalateAfter : nil,
             // A silenced alert is recorded as already resolved: it must not block or repeat.
-            silence == nil ? nil : alert.raisedAt, alert.raisedAt,
+            silence == nil ? nil : alert.raisedAt, alert.raisedAt, silence,
           ])
         let id = db.lastInsertedRowID
         if let silence { return .silenced(id: id, silenceID: silence) }
@@ -289,6 +297,13 @@ public final class AlertStore: Sendable {
             db, sql: "SELECT sink, MAX(sequence) AS last FROM delivery WHERE alert_id = ? GROUP BY sink",
             arguments: [id])
           for sink in sinks {
+            // A sink still working on an earlier notice of this alert gets no second one.
+            let pending =
+              try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE alert_id = ? AND sink = ? AND status = 'pending')",
+                arguments: [id, sink["sink"] as String]) ?? false
+            guard !pending else { continue }
             try Self.insertDelivery(
               db, alertID: id, sink: sink["sink"], sequence: (sink["last"] as Int) + 1, dueAt: now)
           }

@@ -79,19 +79,29 @@ public actor Dispatcher {
     return acceptance
   }
 
+  /// The store refused the alert: it still goes, now and without a record, to the routed sinks
+  /// that need no disk (the gate is held for a fever whether or not the disk is full), and the
+  /// first failure adds a `storage_degraded` notice for the guard post.
   private func reportStorageDegraded(_ error: StoreError, while alert: Alert) async {
     let first = storageDegraded == nil
     storageDegraded = error
-    guard first else { return }
-    let job = DeliveryJob(
-      alertID: 0, sink: "", sequence: 0, attempts: 0, kind: .storageDegraded, entrance: alert.entrance,
-      device: nil, raisedAt: now(),
-      summary: "alert store unavailable (\(error.message)); alerts are not being recorded: \(alert.summary)",
-      details: "{}")
+    let routed = Set(settings.routing.decide(alert).sinks)
     for sink in sinks where sink.isLocal {
-      var local = job
-      local.sink = sink.name
-      _ = await sink.deliver(local)
+      if routed.contains(sink.name) {
+        _ = await sink.deliver(
+          DeliveryJob(
+            alertID: 0, sink: sink.name, sequence: 0, attempts: 0, kind: alert.kind, entrance: alert.entrance,
+            device: alert.device, raisedAt: alert.raisedAt,
+            summary: alert.summary + " (not recorded: store unavailable)",
+            details: alert.details))
+      }
+      if first {
+        _ = await sink.deliver(
+          DeliveryJob(
+            alertID: 0, sink: sink.name, sequence: 0, attempts: 0, kind: .storageDegraded, entrance: alert.entrance,
+            device: nil, raisedAt: now(),
+            summary: "alert store unavailable (\(error.message)); alerts are not being recorded", details: "{}"))
+      }
     }
   }
 
@@ -122,15 +132,23 @@ public actor Dispatcher {
         try? await Task.sleep(for: .seconds(1))
         continue
       }
+      var recordFailed = false
       for job in jobs {
         let outcome = await sink.deliver(job)
         do {
           try store.record(outcome, for: job, at: now(), retry: settings.retry, random: random())
         } catch {
-          // Not recorded: it stays due and is delivered again (at least once, never lost).
+          // Not recorded: it stays due and is delivered again later (at least once, never lost),
+          // but not at once: a store that refuses writes must not turn into a resend loop.
           logger.error("\(error.description)")
+          recordFailed = true
+          break
         }
         if Task.isCancelled { return }
+      }
+      if recordFailed {
+        try? await Task.sleep(for: .seconds(1))
+        continue
       }
       guard jobs.isEmpty else { continue }
       let nextDue = (try? store.nextDueTime(sink: sink.name)) ?? nil

@@ -112,7 +112,7 @@ public final class MQTTClient: @unchecked Sendable {
       // An unreachable broker is not an error here: the network thread keeps trying.
       _ = mosquitto_connect_async(handle, settings.host, Int32(settings.port), Int32(settings.keepAlive))
     } catch {
-      mosquitto_destroy(handle)
+      // Every stored property is set, so deinit runs and destroys the handle (once).
       throw error
     }
   }
@@ -171,10 +171,17 @@ public final class MQTTClient: @unchecked Sendable {
     private struct State {
       var connected = false
       var waiters: [Int32: CheckedContinuation<Bool, Never>] = [:]
-      var earlyAcknowledgements: Set<Int32> = []
+      /// PUBACKs that came before their waiter, with when they came. Kept briefly: an old one
+      /// (the birth message's, one after a timeout) must not answer a later publish that
+      /// happens to reuse its 16-bit message id.
+      var earlyAcknowledgements: [Int32: ContinuousClock.Instant] = [:]
       var subscriptions: [String: Int32] = [:]
       var onConnect: (@Sendable () -> Void)?
     }
+
+    /// How long a PUBACK may wait for the publish call that made it: the few microseconds
+    /// between mosquitto_publish returning and the waiter registering, with a wide margin.
+    static let earlyWindow: Duration = .seconds(2)
 
     private let state = Mutex(State())
     private let messages: AsyncStream<Message>.Continuation
@@ -200,9 +207,9 @@ public final class MQTTClient: @unchecked Sendable {
     func acknowledged(_ mid: Int32) {
       let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
         if let waiter = state.waiters.removeValue(forKey: mid) { return waiter }
-        state.earlyAcknowledgements.insert(mid)
-        // Bounded: acknowledgements nobody waits for (after a timeout) are not kept forever.
-        if state.earlyAcknowledgements.count > 10_000 { state.earlyAcknowledgements.removeAll() }
+        let now = ContinuousClock.now
+        state.earlyAcknowledgements = state.earlyAcknowledgements.filter { now - $0.value < Self.earlyWindow }
+        state.earlyAcknowledgements[mid] = now
         return nil
       }
       waiter?.resume(returning: true)
@@ -217,7 +224,11 @@ public final class MQTTClient: @unchecked Sendable {
       defer { timer.cancel() }
       return await withCheckedContinuation { continuation in
         let already = state.withLock { state -> Bool in
-          if state.earlyAcknowledgements.remove(mid) != nil { return true }
+          if let arrived = state.earlyAcknowledgements.removeValue(forKey: mid),
+            ContinuousClock.now - arrived < Self.earlyWindow
+          {
+            return true
+          }
           state.waiters[mid] = continuation
           return false
         }
@@ -242,6 +253,13 @@ public final class MQTTClient: @unchecked Sendable {
 public struct MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
   public var code: Int32
   public var operation: String
+
+  /// The libmosquitto codes the sink tells apart.
+  public enum Code {
+    public static let invalidArguments = MOSQ_ERR_INVAL.rawValue
+    public static let payloadSize = MOSQ_ERR_PAYLOAD_SIZE.rawValue
+    public static let malformedUTF8 = MOSQ_ERR_MALFORMED_UTF8.rawValue
+  }
 
   public var description: String {
     let text = mosquitto_strerror(code).map { String(cString: $0) } ?? "error \(code)"

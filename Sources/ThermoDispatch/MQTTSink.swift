@@ -36,9 +36,15 @@ public struct MQTTSink: AlertSink {
         qos: 1, timeout: acknowledgementTimeout)
       return .delivered
     } catch {
-      return .retry(error.description)
+      return Self.permanentErrors.contains(error.code) ? .failed(error.description) : .retry(error.description)
     }
   }
+
+  /// Errors no retry can cure: a topic with `#` or `+` (an entrance named "gate #2"), a payload
+  /// too large, text that is not UTF-8. They fail, and so escalate.
+  static let permanentErrors: Set<Int32> = [
+    MQTTError.Code.invalidArguments, MQTTError.Code.payloadSize, MQTTError.Code.malformedUTF8,
+  ]
 
   /// An entrance's state (`ready`, `warming`, `no_device`, `fault`, `silenced`), retained so a
   /// guard display that connects later sees it at once.

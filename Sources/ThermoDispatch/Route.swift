@@ -37,6 +37,12 @@ public struct RoutingDecision: Sendable, Equatable {
   public var sinks: [String]
   public var escalateTo: [String]
   public var escalateAfter: Double?
+
+  public init(sinks: [String], escalateTo: [String] = [], escalateAfter: Double? = nil) {
+    self.sinks = sinks
+    self.escalateTo = escalateTo
+    self.escalateAfter = escalateAfter
+  }
 }
 
 public struct Routing: Sendable, Equatable {

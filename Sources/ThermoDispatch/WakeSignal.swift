@@ -19,9 +19,13 @@ final class WakeSignal: Sendable {
 
   /// Returns on a signal or after `timeout`, whichever comes first.
   func wait(timeout: Duration) async {
+    // Only a timer that ran its course may signal: a cancelled one (the wait ended early) must
+    // not leave a pending signal behind, or every later wait would return at once.
     let timer = Task { [self] in
-      try? await Task.sleep(for: timeout)
-      signal()
+      do {
+        try await Task.sleep(for: timeout)
+        signal()
+      } catch {}
     }
     await withCheckedContinuation { continuation in
       let resumeNow = state.withLock { state -> Bool in

@@ -71,6 +71,12 @@ func temporaryDatabase() -> String {
     #expect(try !store.acknowledge(id: 2, by: "someone else", at: 1051))
     #expect(try store.escalate(now: 1119) == [])
     #expect(try store.escalate(now: 1120) == [1])
+    // Delivered the first time round (a sink still busy with it would get no repeat).
+    for sink in ["gate", "webhook", "duty"] {
+      for job in try store.dueDeliveries(sink: sink, now: 1200) {
+        try store.record(.delivered, for: job, at: 1200, retry: RetryPolicy(), random: 0)
+      }
+    }
     #expect(try store.repeatUnacknowledged(kinds: [.fever], interval: 300, now: 1299) == [])
     #expect(try store.repeatUnacknowledged(kinds: [.fever], interval: 300, now: 1300) == [1])
     let repeats = try store.dueDeliveries(sink: "gate", now: 1300).filter { $0.sequence == 1 }
@@ -115,6 +121,11 @@ func temporaryDatabase() -> String {
     _ = try store.accept(
       Alert(kind: .fever, entrance: "north", raisedAt: 1000, summary: "", screeningID: 1), routing: routing)
     _ = try store.escalate(now: 1120)
+    for sink in ["gate", "duty"] {
+      for job in try store.dueDeliveries(sink: sink, now: 1200) {
+        try store.record(.delivered, for: job, at: 1200, retry: RetryPolicy(), random: 0)
+      }
+    }
     _ = try store.repeatUnacknowledged(kinds: [.fever], interval: 300, now: 1300)
     let keys = try store.alerts().first?.deliveries.map { "\($0.sink)-\($0.sequence)" }
     #expect(keys == ["duty-0", "gate-0", "duty-1", "gate-1"])
