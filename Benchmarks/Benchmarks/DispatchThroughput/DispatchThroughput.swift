@@ -7,7 +7,7 @@ import ThermoDispatch
 // The dispatcher's durable intake on a real SQLite file in the temporary directory (so the
 // figures include fsync on this machine's disk):
 // - accepting an alert: its own transaction, synchronous=FULL, never batched;
-// - registering screenings: batched, 100 per transaction;
+// - registering screenings: batched, 1,000 per transaction;
 // - from `raise` to the guard-post sink having it: wall clock per alert, p50/p99 in the table.
 func scratchDatabase() -> String {
   FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite").path
@@ -58,8 +58,8 @@ let benchmarks: @Sendable () -> Void = {
   }
 
   Benchmark(
-    "register: screenings, 100 per transaction",
-    configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .hundred)
+    "register: screenings, 1,000 per transaction",
+    configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .kilo)
   ) { benchmark in
     let store = try AlertStore(path: scratchDatabase())
     let batch = (0..<benchmark.scaledIterations.count).map { _ in
