@@ -73,8 +73,7 @@ public final class MQTTClient: @unchecked Sendable {
         settings.clientID, settings.cleanSession, Unmanaged.passUnretained(events).toOpaque())
     else { throw MQTTError(code: MOSQ_ERR_NOMEM.rawValue, operation: "create an MQTT client") }
     self.handle = handle
-    // A clean session forgets subscriptions at every reconnect; make them again.
-    events.setOnConnect { [weak self] in self?.resubscribe() }
+    events.setBirth(settings.birth)
     do {
       try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311), "choose MQTT 3.1.1")
       if let will = settings.will {
@@ -88,9 +87,14 @@ public final class MQTTClient: @unchecked Sendable {
       if let caFile = settings.caFile {
         try check(mosquitto_tls_set(handle, caFile, nil, nil, nil, nil), "set up TLS with \(caFile)")
       }
-      mosquitto_connect_callback_set(handle) { _, object, result in
-        guard let object else { return }
-        Unmanaged<Events>.fromOpaque(object).takeUnretainedValue().connected(result == 0)
+      // The callback works with the handle libmosquitto passes and with `Events` only, never
+      // with the client object: it must not be what keeps the client alive on libmosquitto's
+      // own thread (its deinit would then join that very thread).
+      mosquitto_connect_callback_set(handle) { client, object, result in
+        guard let object, let client else { return }
+        let events = Unmanaged<Events>.fromOpaque(object).takeUnretainedValue()
+        events.connected(result == 0)
+        if result == 0 { events.restore(on: client) }
       }
       mosquitto_disconnect_callback_set(handle) { _, object, _ in
         guard let object else { return }
@@ -158,14 +162,6 @@ public final class MQTTClient: @unchecked Sendable {
     if isConnected { try check(mosquitto_subscribe(handle, nil, topic, qos), "subscribe to \(topic)") }
   }
 
-  fileprivate func resubscribe() {
-    for (topic, qos) in events.subscriptions { _ = mosquitto_subscribe(handle, nil, topic, qos) }
-    if let birth = settings.birth {
-      let payload = Array(birth.payload.utf8)
-      _ = mosquitto_publish(handle, nil, birth.topic, Int32(payload.count), payload, 1, true)
-    }
-  }
-
   /// Everything the callbacks touch, Sendable and locked.
   final class Events: Sendable {
     private struct State {
@@ -176,7 +172,7 @@ public final class MQTTClient: @unchecked Sendable {
       /// happens to reuse its 16-bit message id.
       var earlyAcknowledgements: [Int32: ContinuousClock.Instant] = [:]
       var subscriptions: [String: Int32] = [:]
-      var onConnect: (@Sendable () -> Void)?
+      var birth: (topic: String, payload: String)?
     }
 
     /// How long a PUBACK may wait for the publish call that made it: the few microseconds
@@ -194,14 +190,21 @@ public final class MQTTClient: @unchecked Sendable {
     var subscriptions: [(String, Int32)] { state.withLock { $0.subscriptions.map { ($0.key, $0.value) } } }
 
     func addSubscription(_ topic: String, qos: Int32) { state.withLock { $0.subscriptions[topic] = qos } }
-    func setOnConnect(_ action: @escaping @Sendable () -> Void) { state.withLock { $0.onConnect = action } }
+    func setBirth(_ birth: (topic: String, payload: String)?) { state.withLock { $0.birth = birth } }
 
     func connected(_ isUp: Bool) {
-      let action = state.withLock { state -> (@Sendable () -> Void)? in
-        state.connected = isUp
-        return isUp ? state.onConnect : nil
+      state.withLock { $0.connected = isUp }
+    }
+
+    /// After a (re)connect: a clean session forgot the subscriptions, and the birth message
+    /// says "online" again.
+    func restore(on client: OpaquePointer) {
+      let (subscriptions, birth) = state.withLock { ($0.subscriptions, $0.birth) }
+      for (topic, qos) in subscriptions { _ = mosquitto_subscribe(client, nil, topic, qos) }
+      if let birth {
+        let payload = Array(birth.payload.utf8)
+        _ = mosquitto_publish(client, nil, birth.topic, Int32(payload.count), payload, 1, true)
       }
-      action?()
     }
 
     func acknowledged(_ mid: Int32) {
