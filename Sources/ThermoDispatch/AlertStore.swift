@@ -8,6 +8,9 @@ import GRDB
 public final class AlertStore: Sendable {
   let database: DatabasePool
   public let path: String
+  /// Random, made when the database is created: it scopes idempotency keys, so two gateways
+  /// (or one whose database was recreated) never send different alerts under the same key.
+  public let storeID: String
 
   public init(path: String) throws(StoreError) {
     self.path = path
@@ -21,6 +24,9 @@ public final class AlertStore: Sendable {
       // GRDB turns WAL on with synchronous=NORMAL after `prepareDatabase`; the pool's single
       // writer connection is set back to FULL here and keeps it for its life.
       try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+      storeID = try database.read { db in
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'store_id'") ?? ""
+      }
     } catch {
       throw StoreError(operation: "open the alert store \(path)", underlying: error)
     }
@@ -87,6 +93,8 @@ public final class AlertStore: Sendable {
             sample_count INTEGER NOT NULL
           );
           CREATE INDEX screening_time ON screening(time);
+          CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+          INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(8))));
           CREATE TABLE silence (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             entrance TEXT,
@@ -183,7 +191,11 @@ public final class AlertStore: Sendable {
             WHERE d.sink = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
             ORDER BY d.next_attempt_at, d.alert_id LIMIT ?
             """, arguments: [sink, now, limit]
-        ).map(DeliveryJob.init(row:))
+        ).map { row in
+          var job = DeliveryJob(row: row)
+          job.storeID = storeID
+          return job
+        }
       }
     } catch {
       throw StoreError(operation: "read due deliveries for \(sink)", underlying: error)

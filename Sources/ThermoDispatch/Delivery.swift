@@ -14,6 +14,8 @@ public struct DeliveryJob: Sendable, Equatable {
   public var raisedAt: Double
   public var summary: String
   public var details: String
+  /// The store the alert lives in (`AlertStore.storeID`); empty for a job made by hand.
+  public var storeID = ""
 
   public init(
     alertID: Int64, sink: String, sequence: Int, attempts: Int, kind: AlertKind, entrance: String, device: String?,
@@ -47,6 +49,11 @@ public struct DeliveryJob: Sendable, Equatable {
   /// The same for every attempt of this delivery, so a receiver can drop the duplicates that
   /// at-least-once delivery makes (a crash between sending and recording, a lost PUBACK).
   public var idempotencyKey: String {
+    storeID.isEmpty ? localKey : "\(storeID):\(localKey)"
+  }
+
+  /// The key within one store: `alert-<id>-<sink>[-<repeat>]`.
+  public var localKey: String {
     "alert-\(alertID)-\(sink)" + (sequence == 0 ? "" : "-\(sequence)")
   }
 }

@@ -4,6 +4,11 @@ import Testing
 
 @testable import ThermoDispatch
 
+/// An idempotency key without its store prefix, to compare with `alert-<id>-<sink>`.
+func unscoped(_ key: String) -> String {
+  String(key.split(separator: ":").last ?? "")
+}
+
 func temporaryDatabase() -> String {
   FileManager.default.temporaryDirectory.appendingPathComponent("thermogate-\(UUID().uuidString).sqlite").path
 }
@@ -32,7 +37,8 @@ func temporaryDatabase() -> String {
     let reopened = try AlertStore(path: path)
     let due = try reopened.dueDeliveries(sink: "webhook", now: 1000)
     #expect(due.map(\.alertID) == [1])
-    #expect(due.first?.idempotencyKey == "alert-1-webhook")
+    #expect(due.first?.idempotencyKey == "\(reopened.storeID):alert-1-webhook")
+    #expect(reopened.storeID.count == 16)
     #expect(try reopened.alerts().first?.deliveries.map(\.sink) == ["gate", "webhook"])
   }
 
@@ -80,7 +86,7 @@ func temporaryDatabase() -> String {
     #expect(try store.repeatUnacknowledged(kinds: [.fever], interval: 300, now: 1299) == [])
     #expect(try store.repeatUnacknowledged(kinds: [.fever], interval: 300, now: 1300) == [1])
     let repeats = try store.dueDeliveries(sink: "gate", now: 1300).filter { $0.sequence == 1 }
-    #expect(repeats.map(\.idempotencyKey) == ["alert-1-gate-1"])
+    #expect(repeats.map(\.localKey) == ["alert-1-gate-1"])
   }
 
   @Test func aSilencedAlertIsRecordedButNotDelivered() throws {
@@ -131,5 +137,21 @@ func temporaryDatabase() -> String {
     #expect(keys == ["duty-0", "gate-0", "duty-1", "gate-1"])
     // The repeat timer restarted: nothing more until another full interval.
     #expect(try store.repeatUnacknowledged(kinds: [.fever], interval: 300, now: 1599) == [])
+  }
+}
+
+@Suite struct IdempotencyScopeTests {
+  @Test func twoGatewaysNeverSendDifferentAlertsUnderOneKey() throws {
+    let routing = RoutingDecision(sinks: ["webhook"])
+    let north = try AlertStore(path: temporaryDatabase())
+    let south = try AlertStore(path: temporaryDatabase())
+    _ = try north.accept(
+      Alert(kind: .fever, entrance: "north", raisedAt: 1, summary: "", screeningID: 1), routing: routing)
+    _ = try south.accept(
+      Alert(kind: .fever, entrance: "south", raisedAt: 2, summary: "", screeningID: 1), routing: routing)
+    let a = try #require(try north.dueDeliveries(sink: "webhook", now: 10).first)
+    let b = try #require(try south.dueDeliveries(sink: "webhook", now: 10).first)
+    #expect(a.localKey == b.localKey)
+    #expect(a.idempotencyKey != b.idempotencyKey)
   }
 }

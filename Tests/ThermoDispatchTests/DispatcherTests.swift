@@ -32,7 +32,7 @@ final class RecordingSink: AlertSink {
       return left > 0
     }
     if fail { return permanent ? .failed("410 gone") : .retry("503") }
-    received.withLock { $0.append((job.idempotencyKey, Date().timeIntervalSince1970)) }
+    received.withLock { $0.append((job.localKey, Date().timeIntervalSince1970)) }
     return .delivered
   }
 

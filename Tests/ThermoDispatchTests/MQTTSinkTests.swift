@@ -11,7 +11,8 @@ final class Inbox: Sendable {
     messages.withLock { messages in
       Set(
         messages.compactMap {
-          (try? JSONSerialization.jsonObject(with: Data($0.payload)) as? [String: Any])?["idempotency_key"] as? String
+          ((try? JSONSerialization.jsonObject(with: Data($0.payload)) as? [String: Any])?["idempotency_key"] as? String)
+            .map(unscoped)
         })
     }
   }

@@ -58,7 +58,10 @@ import Testing
     #expect(requests.allSatisfy { $0.signatureValid })
     // Every alert arrived; the stalled and dropped attempts mean some arrived more than once,
     // always under the same key.
-    #expect(Set(requests.compactMap(\.idempotencyKey)) == ["alert-1-webhook", "alert-2-webhook", "alert-3-webhook"])
+    #expect(
+      Set(requests.compactMap(\.idempotencyKey).map(unscoped)) == [
+        "alert-1-webhook", "alert-2-webhook", "alert-3-webhook",
+      ])
     #expect(requests.count >= 3 + 5)
   }
 
