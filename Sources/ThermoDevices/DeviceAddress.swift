@@ -98,10 +98,16 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
     self.options = options
   }
 
+  /// An option's value as a whole number (decimal or 0x-hex, as the options take them).
+  public func integerOption(_ key: String) -> Int? {
+    options[key].flatMap(Self.integer)
+  }
+
+  private static func integer(_ text: String) -> Int? {
+    text.lowercased().hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
+  }
+
   private static func valid(key: String, value: String, driver: Driver) -> Bool {
-    func integer(_ text: String) -> Int? {
-      text.lowercased().hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
-    }
     switch key {
     case "address" where driver == .pyrousb: return integer(value).map { (1...247).contains($0) || $0 == 255 } ?? false
     case "address": return integer(value).map { (0...0x7F).contains($0) } ?? false

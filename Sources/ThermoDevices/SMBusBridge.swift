@@ -48,16 +48,7 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
     while true {
       switch action {
       case .send(let report):
-        let reply: [UInt8]
-        do {
-          reply = try transport.exchange(report, timeout: replyTimeout)
-        } catch {
-          // A transfer left hanging would keep the engine busy for the next read: cancel it,
-          // best effort (the device may be gone).
-          if error == .timeout { _ = try? transport.exchange(MCP2221Report.cancel, timeout: replyTimeout) }
-          throw .transport(error)
-        }
-        action = read.receive(reply)
+        action = read.receive(try exchangeOrCancel(report))
       case .receiveAgain:
         let reply: [UInt8]
         do { reply = try transport.receive(timeout: replyTimeout) } catch { throw .transport(error) }
@@ -126,6 +117,8 @@ public struct MCP2221Bridge<Transport: ReportTransport>: SMBusBridge {
   /// well under one poll's USB round trip).
   static var maximumWriteStatusPolls: Int { 10 }
 
+  /// One exchange; on a timeout the transfer left hanging would keep the engine busy for the
+  /// next one, so it is cancelled, best effort (the device may be gone).
   private mutating func exchangeOrCancel(_ report: [UInt8]) throws(BridgeError) -> [UInt8] {
     do {
       return try transport.exchange(report, timeout: replyTimeout)

@@ -117,7 +117,7 @@ extension OptrisThermometer: Thermometer {
 extension TEMPerSensor: Thermometer {
   public mutating func sample(at time: Seconds) throws(DeviceFault) -> Sample {
     do throws(Failure) {
-      if firmware == nil { _ = try identify() }
+      // `read` identifies the firmware first when it is not known yet.
       let reading = try read()
       return Sample(time: time, objectC: reading.externalC ?? reading.internalC, ambientC: reading.internalC)
     } catch {

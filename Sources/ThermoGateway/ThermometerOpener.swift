@@ -19,24 +19,20 @@ public struct ThermometerOpener: Sendable {
 
   public func open(_ address: DeviceAddress) throws(DeviceFault) -> any Thermometer {
     let options = address.options
-    func integer(_ key: String) -> Int? {
-      guard let text = options[key] else { return nil }
-      return text.lowercased().hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
-    }
-    let smbusAddress = integer("address").map(UInt8.init) ?? MLX90614.defaultAddress
+    let smbusAddress = address.integerOption("address").map(UInt8.init) ?? MLX90614.defaultAddress
     let pecPolicy = options["pec"].flatMap(MLX90614.PECPolicy.init(rawValue:)) ?? .reject
 
     switch (address.driver, address.locator) {
     case (.sim, .model(let kind)):
-      return try simulated(kind, seed: UInt64(truncatingIfNeeded: integer("seed") ?? 1))
+      return try simulated(kind, seed: UInt64(truncatingIfNeeded: address.integerOption("seed") ?? 1))
     case (.optris, .path(let path)):
       let family: OptrisThermometer<SerialPort>.Family = options["family"] == "ct" ? .ct : .cs
       // CS heads run at 9600 baud; CT heads leave the factory at 115200 (reference §5).
-      let port = try serialPort(path, baud: integer("baud") ?? (family == .ct ? 115200 : 9600))
+      let port = try serialPort(path, baud: address.integerOption("baud") ?? (family == .ct ? 115200 : 9600))
       return OptrisThermometer(stream: port, family: family)
     case (.pyrousb, .path(let path)):
-      let port = try serialPort(path, baud: integer("baud") ?? 9600)
-      return PyroUSBThermometer(stream: port, address: UInt8(integer("address") ?? 1))
+      let port = try serialPort(path, baud: address.integerOption("baud") ?? 9600)
+      return PyroUSBThermometer(stream: port, address: UInt8(address.integerOption("address") ?? 1))
     case (.mcp2221, let locator):
       var bridge = MCP2221Bridge(transport: try usbTransport(.mcp2221, locator: locator, interface: 2))
       try Self.slowDown(&bridge)

@@ -27,14 +27,7 @@ struct AlertsCommand: ParsableCommand {
     var limit = 100
 
     func run() throws {
-      let alerts: [AlertView]
-      do {
-        alerts = try store.open().alerts(openOnly: open, limit: limit)
-      } catch let error as StoreError {
-        var standardError = StandardError()
-        print("error: \(error)", to: &standardError)
-        throw ExitCode(1)
-      }
+      let alerts = try store.withStore { try $0.alerts(openOnly: open, limit: limit) }
       let now = Date().timeIntervalSince1970
       for alert in alerts {
         if json {
@@ -95,8 +88,7 @@ struct AlertsCommand: ParsableCommand {
 
     func run() throws {
       var standardError = StandardError()
-      do {
-        let store = try store.open()
+      try store.withStore { store in
         guard try store.acknowledge(id: id, by: by, at: Date().timeIntervalSince1970) else {
           let known = try store.alerts(limit: 10_000).first { $0.id == id }
           print(
@@ -107,9 +99,6 @@ struct AlertsCommand: ParsableCommand {
           throw ExitCode(1)
         }
         print("alert #\(id) acknowledged by \(by)")
-      } catch let error as StoreError {
-        print("error: \(error)", to: &standardError)
-        throw ExitCode(1)
       }
     }
   }

@@ -66,7 +66,7 @@ struct DevicesCommand: AsyncParsableCommand {
     for device in devices {
       let access = DeviceAccess.check(node: device.devNode)
       print(
-        "\(device.stableAddress)  \(hex(device.vendorID)):\(hex(device.productID))  port \(device.portPath)  "
+        "\(device.stableAddress)  \(VendorProduct(vendorID: device.vendorID, productID: device.productID))  port \(device.portPath)  "
           + "\(device.devNode ?? "-")  " + (access.canOpen ? "ok" : "NO ACCESS"))
       if let cause = access.cause, let fix = access.fix { print("    \(cause)\n    fix: \(fix)") }
       if let list = nodes[device.stableAddress], !list.isEmpty {
@@ -106,7 +106,7 @@ struct DevicesCommand: AsyncParsableCommand {
     var line = JSONLine()
     line.add("driver", device.family.rawValue)
     line.add("address", device.stableAddress)
-    line.add("vid_pid", "\(hex(device.vendorID)):\(hex(device.productID))")
+    line.add("vid_pid", "\(VendorProduct(vendorID: device.vendorID, productID: device.productID))")
     line.add("serial", device.serial)
     line.add("port", device.portPath)
     line.add("node", device.devNode)
@@ -118,7 +118,13 @@ struct DevicesCommand: AsyncParsableCommand {
     var line = JSONLine()
     line.add("driver", "serial")
     line.add("address", "optris:\(port.preferredPath) or pyrousb:\(port.preferredPath)")
-    line.add("vid_pid", port.vendorID.map { v in "\(hex(v)):\(port.productID.map(hex) ?? "????")" })
+    line.add(
+      "vid_pid",
+      port.vendorID.map { vendor in
+        port.productID.map { VendorProduct(vendorID: vendor, productID: $0).description } ?? VendorProduct(
+          vendorID: vendor, productID: 0
+        ).description.prefix(5) + "????"
+      })
     line.add("serial", port.serial)
     line.add("node", port.node)
     add(DeviceAccess.check(node: port.node), to: &line)
@@ -131,8 +137,4 @@ struct DevicesCommand: AsyncParsableCommand {
     if let fix = access.fix { line.add("fix", fix) }
   }
 
-  private func hex(_ value: UInt16) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 4 - digits.count) + digits
-  }
 }

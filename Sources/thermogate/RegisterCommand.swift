@@ -28,14 +28,7 @@ struct RegisterCommand: ParsableCommand {
       let from = try since.map { try parseTime($0, option: "--since") } ?? -.infinity
       let to = try until.map { try parseTime($0, option: "--until") } ?? .infinity
       guard from < to else { throw ValidationError("--since must be before --until") }
-      let entries: [RegisterEntry]
-      do {
-        entries = try store.open().screenings(since: from, until: to)
-      } catch let error as StoreError {
-        var standardError = StandardError()
-        print("error: \(error)", to: &standardError)
-        throw ExitCode(1)
-      }
+      let entries = try store.withStore { try $0.screenings(since: from, until: to) }
       switch format {
       case .csv:
         print(RegisterExport.csvHeader)

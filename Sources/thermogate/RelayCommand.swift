@@ -39,7 +39,7 @@ struct RelayCommand: ParsableCommand {
       }
       let usb = try USBContext()
       var board = try GateRelayOpener.open(address, usb: usb)
-      let chosen = channel ?? address.options["channel"].flatMap { Int($0) }
+      let chosen = channel ?? address.integerOption("channel")
       switch (action, chosen) {
       case (.on, let channel?), (.off, let channel?): try board.setChannel(channel, on: action == .on)
       case (.on, nil), (.off, nil): try board.setAll(on: action == .on)

@@ -39,14 +39,8 @@ struct SilenceCommand: ParsableCommand {
       let silence = Silence(
         entrance: entrance, device: device, kind: kind.flatMap(AlertKind.init(rawValue:)), reason: reason,
         createdBy: by, startsAt: now, endsAt: now + minutes * 60)
-      do {
-        let id = try store.open().addSilence(silence)
-        print("silence #\(id) until \(Timestamp.format(silence.endsAt))")
-      } catch let error as StoreError {
-        var standardError = StandardError()
-        print("error: \(error)", to: &standardError)
-        throw ExitCode(1)
-      }
+      let id = try store.withStore { try $0.addSilence(silence) }
+      print("silence #\(id) until \(Timestamp.format(silence.endsAt))")
     }
   }
 
@@ -55,20 +49,15 @@ struct SilenceCommand: ParsableCommand {
     @OptionGroup var store: StoreOption
 
     func run() throws {
-      do {
-        for silence in try store.open().silences(activeAt: Date().timeIntervalSince1970) {
-          let scope = [
-            silence.entrance.map { "entrance \($0)" }, silence.device.map { "device \($0)" },
-            silence.kind.map { "kind \($0.rawValue)" },
-          ].compactMap { $0 }.joined(separator: ", ")
-          print(
-            "#\(silence.id ?? 0)  \(scope)  until \(Timestamp.format(silence.endsAt))  by \(silence.createdBy): \(silence.reason)"
-          )
-        }
-      } catch let error as StoreError {
-        var standardError = StandardError()
-        print("error: \(error)", to: &standardError)
-        throw ExitCode(1)
+      let silences = try store.withStore { try $0.silences(activeAt: Date().timeIntervalSince1970) }
+      for silence in silences {
+        let scope = [
+          silence.entrance.map { "entrance \($0)" }, silence.device.map { "device \($0)" },
+          silence.kind.map { "kind \($0.rawValue)" },
+        ].compactMap { $0 }.joined(separator: ", ")
+        print(
+          "#\(silence.id ?? 0)  \(scope)  until \(Timestamp.format(silence.endsAt))  by \(silence.createdBy): \(silence.reason)"
+        )
       }
     }
   }
@@ -80,16 +69,11 @@ struct SilenceCommand: ParsableCommand {
 
     func run() throws {
       var standardError = StandardError()
-      do {
-        guard try store.open().removeSilence(id: id) else {
-          print("error: there is no silence #\(id)", to: &standardError)
-          throw ExitCode(1)
-        }
-        print("silence #\(id) removed")
-      } catch let error as StoreError {
-        print("error: \(error)", to: &standardError)
+      guard try store.withStore({ try $0.removeSilence(id: id) }) else {
+        print("error: there is no silence #\(id)", to: &standardError)
         throw ExitCode(1)
       }
+      print("silence #\(id) removed")
     }
   }
 }

@@ -21,6 +21,18 @@ struct StoreOption: ParsableArguments {
       throw ExitCode(1)
     }
   }
+
+  /// Opens the store and runs `body` on it; a storage failure is one `error:` line and exit 1.
+  func withStore<T>(_ body: (AlertStore) throws -> T) throws -> T {
+    let store = try open()
+    do {
+      return try body(store)
+    } catch let error as StoreError {
+      var standardError = StandardError()
+      print("error: \(error)", to: &standardError)
+      throw ExitCode(1)
+    }
+  }
 }
 
 /// Reads a time given as ISO 8601 or seconds since 1970.

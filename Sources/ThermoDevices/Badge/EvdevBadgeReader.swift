@@ -120,13 +120,5 @@ public final class EvdevBadgeReader {
     }
   }
 
-  static func milliseconds(_ duration: Duration) -> Int32 {
-    let (seconds, attoseconds) = duration.components
-    guard seconds >= 0 else { return 0 }
-    let total = seconds.multipliedReportingOverflow(by: 1000)
-    guard !total.overflow, total.partialValue < Int64(Int32.max) else { return Int32.max }
-    // Round up, so a short timeout still waits rather than spinning.
-    let milliseconds = total.partialValue + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-    return Int32(min(milliseconds, Int64(Int32.max)))
-  }
+  static func milliseconds(_ duration: Duration) -> Int32 { duration.pollMilliseconds }
 }

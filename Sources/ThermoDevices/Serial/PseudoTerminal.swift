@@ -80,9 +80,7 @@ public final class PseudoTerminal {
   public func readAvailable(timeout: Duration) throws(TransportError) -> [UInt8] {
     guard let controller else { throw .disconnected }
     var request = pollfd(fd: controller.rawValue, events: Int16(POLLIN), revents: 0)
-    let milliseconds = Int32(
-      clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-    guard poll(&request, 1, milliseconds) > 0 else { return [] }
+    guard poll(&request, 1, timeout.pollMilliseconds) > 0 else { return [] }
     var buffer = [UInt8](repeating: 0, count: 512)
     do {
       let count = try buffer.withUnsafeMutableBytes { try controller.read(into: $0) }

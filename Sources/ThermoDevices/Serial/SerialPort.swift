@@ -149,11 +149,8 @@ public final class SerialPort: ByteStreamTransport {
 
   private func wait(for events: Int16, until deadline: ContinuousClock.Instant) throws(TransportError) {
     guard let descriptor else { throw .disconnected }
-    let left = ContinuousClock.now.duration(to: deadline)
-    let milliseconds = max(
-      0, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
     var request = pollfd(fd: descriptor.rawValue, events: events, revents: 0)
-    let ready = poll(&request, 1, milliseconds == 0 && left > .zero ? 1 : milliseconds)
+    let ready = poll(&request, 1, ContinuousClock.now.duration(to: deadline).pollMilliseconds)
     if ready < 0 && errno != EINTR { throw Self.transportError(Errno(rawValue: errno)) }
     // POLLHUP or POLLERR alone: the next read or write names the cause (EIO, or end of file).
   }

@@ -136,9 +136,8 @@ public final class USBDeviceHandle {
   }
 
   static func milliseconds(_ duration: Duration) -> UInt32 {
-    let (seconds, attoseconds) = duration.components
     // libusb reads 0 as "wait forever": never ask for that by accident.
-    return max(1, UInt32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+    max(1, UInt32(duration.pollMilliseconds))
   }
 }
 
