@@ -20,9 +20,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## The gateway's main job on its embedded default: classify the bundled example stream.
+## The gateway's main job on its embedded default: six simulated entrances for a minute
+## (DEMO_ARGS adds options, e.g. DEMO_ARGS="--speed 10 --duration 0").
+DEMO_ARGS ?=
 run: build
-	$(BIN) classify examples/samples.csv
+	$(BIN) demo --duration 60 $(DEMO_ARGS)
 
 ## Every test suite: unit, property-based, configuration, CLI end-to-end, C library link checks.
 test: deps

@@ -27,6 +27,10 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
     // C libraries, wrapped once; their Swift owners live in the driver layer (ThermoDevices).
@@ -73,6 +77,12 @@ let package = Package(
       name: "ThermoGateway",
       dependencies: [
         "ThermoCore", "ThermoDevices", "ThermoSimulation", "ThermoDispatch", .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ],
       swiftSettings: strictSwift6
     ),
@@ -81,6 +91,7 @@ let package = Package(
       dependencies: [
         "ThermoCore", "ThermoGateway", "ThermoDevices", "ThermoSimulation", "ThermoDispatch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSwift6
     ),
@@ -101,10 +112,12 @@ let package = Package(
       dependencies: ["ThermoSimulation", "ThermoDevices"],
       swiftSettings: strictSwift6
     ),
+    // Helpers the system-level suites share (child processes with a clean signal mask).
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift6),
     .testTarget(
       name: "ThermoDispatchTests",
       dependencies: [
-        "ThermoDispatch", .product(name: "NIOCore", package: "swift-nio"),
+        "ThermoDispatch", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
       swiftSettings: strictSwift6
@@ -117,7 +130,7 @@ let package = Package(
     ),
     .testTarget(
       name: "thermogateTests",
-      dependencies: ["thermogate"],
+      dependencies: ["thermogate", "TestSupport", "ThermoGateway"],
       swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -15,7 +15,11 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
       case .pyrousb: ["baud": "a baud rate", "address": "a Modbus slave address, 1–247 or 255"]
       case .temper: [:]
       case .relay: ["channel": "a relay channel, 1–8"]
-      case .sim: ["seed": "a whole number"]
+      case .sim:
+        [
+          "seed": "a whole number", "febrile": "a share of people, 0–1", "cold": "a share of people, 0–1",
+          "arrivals": "people per minute, above 0 and at most 600", "channel": "a relay channel, 1–8",
+        ]
       }
     }
   }
@@ -103,6 +107,11 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
     options[key].flatMap(Self.integer)
   }
 
+  /// An option's value as a number (the simulated scene's shares and rates).
+  public func numberOption(_ key: String) -> Double? {
+    options[key].flatMap(Double.init)
+  }
+
   private static func integer(_ text: String) -> Int? {
     text.lowercased().hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
   }
@@ -116,6 +125,8 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
     case "family": return value == "cs" || value == "ct"
     case "channel": return integer(value).map { (1...8).contains($0) } ?? false
     case "seed": return Int(value) != nil
+    case "febrile", "cold": return Double(value).map { (0...1).contains($0) } ?? false
+    case "arrivals": return Double(value).map { $0 > 0 && $0 <= 600 } ?? false
     default: return false
     }
   }

@@ -62,4 +62,11 @@ public struct JSONLine: Sendable {
     }
     return result + "\""
   }
+
+  /// A flat object of string fields, keys sorted (alert details).
+  public static func object(_ fields: [String: String]) -> String {
+    var line = JSONLine()
+    for key in fields.keys.sorted() { line.add(key, fields[key]) }
+    return line.string
+  }
 }

@@ -57,14 +57,21 @@ public struct ScreeningSettings: Sendable, Equatable {
     throw ConfigProblems(loader.reader.problems)
   }
 
-  private struct Loader {
+  struct Loader {
     var reader: YAMLReader
     static let screeningKeys = ["threshold", "detector", "recheck_window_s", "warm_up_s", "body_model"]
 
+    /// The screening parts of a configuration; the gateway's own keys (devices, sinks, …) are
+    /// accepted here and checked by `GatewayConfiguration`, so one file serves both.
     mutating func settings(_ root: Node) -> ScreeningSettings {
+      guard let top = reader.mapping(root, "the configuration", allowed: GatewayConfiguration.topLevelKeys) else {
+        return ScreeningSettings()
+      }
+      return settings(top: top)
+    }
+
+    mutating func settings(top: [String: Node]) -> ScreeningSettings {
       var settings = ScreeningSettings()
-      guard let top = reader.mapping(root, "the configuration", allowed: ["screening", "entrances", "devices"])
-      else { return settings }
       if let screening = top["screening"],
         let fields = reader.mapping(screening, "screening", allowed: Self.screeningKeys)
       {
@@ -73,7 +80,10 @@ public struct ScreeningSettings: Sendable, Equatable {
       if let list = top["entrances"], let items = reader.sequence(list, "entrances") {
         for (index, item) in items.enumerated() {
           let path = "entrances[\(index)]"
-          guard let fields = reader.mapping(item, path, allowed: ["name"] + Self.screeningKeys) else { continue }
+          guard
+            let fields = reader.mapping(
+              item, path, allowed: ["name"] + Self.screeningKeys + GatewayConfiguration.entranceBindingKeys)
+          else { continue }
           guard let nameNode = fields["name"] else {
             reader.report(item, "\(path) needs a 'name'")
             continue

@@ -24,7 +24,7 @@ public struct ThermometerOpener: Sendable {
 
     switch (address.driver, address.locator) {
     case (.sim, .model(let kind)):
-      return try simulated(kind, seed: UInt64(truncatingIfNeeded: address.integerOption("seed") ?? 1))
+      return try simulated(kind, scene: Self.scene(for: address))
     case (.optris, .path(let path)):
       let family: OptrisThermometer<SerialPort>.Family = options["family"] == "ct" ? .ct : .cs
       // CS heads run at 9600 baud; CT heads leave the factory at 115200 (reference §5).
@@ -105,24 +105,40 @@ public struct ThermometerOpener: Sendable {
     throw DeviceFault(.usb(error))
   }
 
-  private func simulated(_ kind: String, seed: UInt64) throws(DeviceFault) -> any Thermometer {
-    let scene = EntranceScene(seed: seed)
+  /// The simulated people a `sim:` address shows: `seed`, `febrile` (share), `cold` (share of
+  /// arrivals from outdoors), `arrivals` (per minute).
+  public static func scene(for address: DeviceAddress) -> EntranceScene {
+    var settings = EntranceScene.Settings()
+    if let share = address.numberOption("febrile") { settings.febrileShare = share }
+    if let share = address.numberOption("cold") { settings.coldArrivalShare = share }
+    if let rate = address.numberOption("arrivals") { settings.arrivalsPerMinute = rate }
+    return EntranceScene(seed: UInt64(truncatingIfNeeded: address.integerOption("seed") ?? 1), settings: settings)
+  }
+
+  /// Observes each simulated visitor as they step up (the demo's badge readers type their IDs).
+  public var onArrival: (@Sendable (EntranceScene.Visitor, Double) -> Void)?
+
+  private func simulated(_ kind: String, scene: EntranceScene) throws(DeviceFault) -> any Thermometer {
     switch kind {
     case "mlx90614", "mcp2221":
-      let model = SceneDrivenDevice(
+      var model = SceneDrivenDevice(
         device: MCP2221Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)), scene: scene, clock: clock)
+      model.onArrival = onArrival
       var bridge = MCP2221Bridge(transport: SimulatedReportTransport(model: model))
       try Self.slowDown(&bridge)
       return MLX90614Thermometer(bridge: bridge)
     case "cp2112":
-      let model = SceneDrivenDevice(
+      var model = SceneDrivenDevice(
         device: CP2112Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)), scene: scene, clock: clock)
+      model.onArrival = onArrival
       return MLX90614Thermometer(bridge: CP2112Bridge(transport: SimulatedReportTransport(model: model)))
     case "pyrousb":
-      let model = SceneDrivenDevice(device: PyroUSBModel(objectC: 20, sensorC: 20), scene: scene, clock: clock)
+      var model = SceneDrivenDevice(device: PyroUSBModel(objectC: 20, sensorC: 20), scene: scene, clock: clock)
+      model.onArrival = onArrival
       return PyroUSBThermometer(stream: SimulatedByteStream(model: model))
     case "optris":
-      let model = SceneDrivenDevice(device: OptrisModel(targetC: 20, headC: 20), scene: scene, clock: clock)
+      var model = SceneDrivenDevice(device: OptrisModel(targetC: 20, headC: 20), scene: scene, clock: clock)
+      model.onArrival = onArrival
       return OptrisThermometer(stream: SimulatedByteStream(model: model))
     default:
       throw DeviceFault(

@@ -94,6 +94,9 @@ public struct EntranceScene: Sendable {
   /// The object and head temperatures the sensor reads at `time`. Times must not go backwards;
   /// an earlier time is treated as the latest one seen.
   public mutating func reading(at time: Double) -> (objectC: Double, ambientC: Double) {
+    // A scene first read on the wall clock (the daemon's) starts its people from then, rather
+    // than walking everyone past since 1970.
+    if time - upcoming.arrival > 3600 { upcoming = makeVisitor(notBefore: time + 2) }
     while time >= upcoming.arrival + upcoming.standSeconds + passSeconds {
       upcoming = makeVisitor(
         notBefore: upcoming.arrival + upcoming.standSeconds + passSeconds + settings.minimumGapSeconds)

@@ -47,6 +47,10 @@ public struct SceneDrivenDevice<Device: ThermometerModel>: Sendable {
   public let clock: @Sendable () -> Double
   /// A stuck sensor: it keeps reporting the last value, bit for bit, whatever is in front of it.
   public var freezesReadings = false
+  /// Told of each visitor as they step into view, with the time: a badge reader beside the
+  /// sensor reads their card then.
+  public var onArrival: (@Sendable (EntranceScene.Visitor, Double) -> Void)?
+  private var lastArrival: Double?
 
   public init(device: Device, scene: EntranceScene, clock: @escaping @Sendable () -> Double) {
     self.device = device
@@ -56,8 +60,13 @@ public struct SceneDrivenDevice<Device: ThermometerModel>: Sendable {
 
   mutating func advance() {
     guard !freezesReadings else { return }
-    let reading = scene.reading(at: clock())
+    let time = clock()
+    let reading = scene.reading(at: time)
     device.present(objectC: reading.objectC, ambientC: reading.ambientC)
+    if let visitor = scene.visitor, visitor.arrival != lastArrival {
+      lastArrival = visitor.arrival
+      onArrival?(visitor, time)
+    }
   }
 }
 

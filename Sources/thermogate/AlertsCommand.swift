@@ -31,27 +31,7 @@ struct AlertsCommand: ParsableCommand {
       let now = Date().timeIntervalSince1970
       for alert in alerts {
         if json {
-          var line = JSONLine()
-          line.add("id", Int(alert.id))
-          line.add("kind", alert.kind.rawValue)
-          line.add("entrance", alert.entrance)
-          line.add("device", alert.device)
-          line.add("raised_at", Timestamp.format(alert.raisedAt))
-          line.add("summary", alert.summary)
-          line.add("acknowledged_by", alert.acknowledgedBy)
-          line.add("acknowledged_at", alert.acknowledgedAt.map(Timestamp.format))
-          line.add("resolved_at", alert.resolvedAt.map(Timestamp.format))
-          let deliveries = alert.deliveries.map { delivery -> String in
-            var entry = JSONLine()
-            entry.add("sink", delivery.sink)
-            entry.add("sequence", delivery.sequence)
-            entry.add("status", delivery.status)
-            entry.add("attempts", delivery.attempts)
-            entry.add("last_error", delivery.lastError)
-            return entry.string
-          }
-          line.addRaw("deliveries", "[" + deliveries.joined(separator: ",") + "]")
-          print(line.string)
+          print(alert.json)
         } else {
           let age = Int(now - alert.raisedAt)
           let state =

@@ -55,6 +55,12 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Seconds to run; 0 runs until interrupted.")
   var duration = 0.0
 
+  @Option(
+    help: ArgumentHelp(
+      "Also make PATH a symbolic link to the pty (as udev makes /dev/serial/by-id links), replacing one left there.",
+      valueName: "PATH"))
+  var link: String?
+
   func validate() throws {
     guard (0...1).contains(febrileShare) else { throw ValidationError("--febrile-share must be between 0 and 1") }
     guard arrivalsPerMinute > 0 else { throw ValidationError("--arrivals-per-minute must be positive") }
@@ -96,6 +102,11 @@ struct SimulateCommand: ParsableCommand {
     _ model: SceneDrivenDevice<Device>, address: String, options: String = "", replyDelay: Duration = .zero
   ) throws {
     let host = try PtyDeviceHost(model: model, replyDelay: replyDelay)
+    if let link {
+      try? FileManager.default.removeItem(atPath: link)
+      try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: host.path)
+    }
+    defer { if let link { try? FileManager.default.removeItem(atPath: link) } }
     // Unbuffered: whoever started us reads the path before we exit.
     FileHandle.standardOutput.write(Data((host.path + "\n").utf8))
     var standardError = StandardError()

@@ -11,9 +11,8 @@ struct Thermogate: AsyncParsableCommand {
       (no_subject, fault, retry, normal, elevated → re-check, fever), with every number that made it.
       """,
     subcommands: [
-      AlertsCommand.self, ClassifyCommand.self, BodyModelCommand.self, BadgeCommand.self, DevicesCommand.self,
-      ReadCommand.self,
-      RelayCommand.self,
+      RunCommand.self, DemoCommand.self, ConfigCommand.self, AlertsCommand.self, ClassifyCommand.self,
+      BodyModelCommand.self, BadgeCommand.self, DevicesCommand.self, ReadCommand.self, RelayCommand.self,
       RegisterCommand.self, SilenceCommand.self, SimulateCommand.self, DispatchDrillCommand.self,
     ]
   )

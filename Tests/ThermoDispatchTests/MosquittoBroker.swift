@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A real mosquitto broker on a loopback port, for tests: started, stopped (and so saved) and
 /// started again on the same port with the same persistence file.

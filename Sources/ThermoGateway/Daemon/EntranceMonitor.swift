@@ -1,0 +1,238 @@
+import Foundation
+import Logging
+import Metrics
+import ThermoCore
+import ThermoDevices
+import ThermoDispatch
+
+/// One entrance's screening: takes its device events in order, runs the core pipeline, and turns
+/// what happens into register entries, alerts and a visible state. No I/O of its own beyond the
+/// outlet, so a test can drive it with events.
+public struct EntranceMonitor {
+  public let entrance: String
+  public private(set) var pipeline: EntrancePipeline
+  private let outlet: any ScreeningOutlet
+  /// Person IDs in alerts and the status follow the register's rule.
+  private let personIDs: PersonIDPolicy
+  private let status: GatewayStatus
+  private let thermometer: String
+  private var device: String
+  private var state: EntranceState = .noDevice
+  private var faultState: EntranceState?
+  /// A condition alert was raised for the thermometer in this episode (cleared when it opens).
+  private var deviceAlertRaised: AlertKind?
+  private var deviceOpen = false
+  private var silenced = false
+  private var lastHousekeeping = -Double.infinity
+  private var lastSilenceCheck = -Double.infinity
+  private let logger: Logger
+  private var counts: [ScreeningClass: Int] = [:]
+  private let samplesCounter: Counter
+  private let latency: Metrics.Timer
+
+  public init(
+    entrance: String, thermometer: String, pipeline: EntrancePipeline, outlet: any ScreeningOutlet,
+    status: GatewayStatus, personIDs: PersonIDPolicy, startedAt: Double
+  ) {
+    self.personIDs = personIDs
+    self.entrance = entrance
+    self.thermometer = thermometer
+    device = thermometer
+    self.pipeline = pipeline
+    self.outlet = outlet
+    self.status = status
+    logger = Logger(label: "thermogate.entrance.\(entrance)")
+    samplesCounter = Counter(label: "thermogate_samples_total", dimensions: [("entrance", entrance)])
+    latency = Metrics.Timer(label: "thermogate_decision_latency_seconds", dimensions: [("entrance", entrance)])
+    let level = pipeline.alarmLevel()
+    status.update(entrance) {
+      $0 = EntranceStatus(
+        entrance: entrance, state: .noDevice, since: startedAt, device: thermometer,
+        thresholdC: level.thresholdC, thresholdSource: level.source.rawValue, baselineC: level.baselineC)
+    }
+    publishState(at: startedAt)
+  }
+
+  public mutating func handle(_ event: DeviceEvent) async {
+    switch event {
+    case .opened(let name, let time):
+      device = name
+      deviceOpen = true
+      faultState = nil
+      pipeline.deviceConnected(at: time)
+      logger.info("thermometer \(name) open; warming up for \(pipeline.configuration.warmUp) s")
+      await housekeeping(at: time, force: true)
+
+    case .sample(let sample):
+      // The device is back only once it reads again: a port that opens and then never answers
+      // stays one fault, not a fault per reopening.
+      if let kind = deviceAlertRaised {
+        deviceAlertRaised = nil
+        logger.notice("thermometer \(device) reads again")
+        status.update(entrance) { $0?.lastError = nil }
+        await outlet.resolve(kind, entrance: entrance, device: thermometer, at: sample.time)
+      }
+      let received = ContinuousClock.now
+      samplesCounter.increment()
+      status.update(entrance) { $0?.samples += 1 }
+      if pipeline.ingest(sample) {
+        while let decision = pipeline.nextDecision() { await handle(decision) }
+        latency.recordNanoseconds(Int64((ContinuousClock.now - received).components.attoseconds / 1_000_000_000))
+      }
+      await housekeeping(at: sample.time, force: false)
+
+    case .readFailed(let fault, let time):
+      countDeviceError(fault)
+      status.update(entrance) { $0?.lastError = fault.message }
+      await housekeeping(at: time, force: false)
+
+    case .closed(let fault, let time), .openFailed(let fault, let time):
+      countDeviceError(fault)
+      let wasOpen = deviceOpen
+      deviceOpen = false
+      faultState = fault.kind == .disconnected ? .noDevice : .fault
+      status.update(entrance) { $0?.lastError = fault.message }
+      if wasOpen { logger.warning("thermometer \(device) lost: \(fault.message)") }
+      if deviceAlertRaised == nil {
+        if !wasOpen { logger.warning("thermometer \(thermometer) cannot be opened: \(fault.message)") }
+        let kind: AlertKind = fault.kind == .disconnected ? .deviceMissing : .deviceFault
+        deviceAlertRaised = kind
+        let what = kind == .deviceMissing ? "is not connected" : "has failed"
+        await outlet.raise(
+          Alert(
+            kind: kind, entrance: entrance, device: thermometer, raisedAt: time,
+            summary: "\(entrance): thermometer \(thermometer) \(what) (\(fault.kind.rawValue): \(fault.message))",
+            details: JSONLine.object(["fault": fault.kind.rawValue, "message": fault.message])))
+      }
+      await housekeeping(at: time, force: true)
+
+    case .badge(let id, let time):
+      pipeline.announcePerson(id, at: time)
+
+    case .auxiliary(let name, let fault, let time):
+      if let fault {
+        countDeviceError(fault)
+        await outlet.raise(
+          Alert(
+            kind: .deviceFault, entrance: entrance, device: name, raisedAt: time,
+            summary: "\(entrance): \(name) failed (\(fault.kind.rawValue): \(fault.message))",
+            details: JSONLine.object(["fault": fault.kind.rawValue, "message": fault.message])))
+      } else {
+        await outlet.resolve(.deviceFault, entrance: entrance, device: name, at: time)
+      }
+
+    case .tick(let time):
+      await housekeeping(at: time, force: false)
+    }
+  }
+
+  /// Once a second of gateway time: passes whose samples stopped end, re-check windows close,
+  /// the silence list is consulted, and the state follows the warm-up.
+  private mutating func housekeeping(at time: Double, force: Bool) async {
+    guard force || time - lastHousekeeping >= 1 else { return }
+    lastHousekeeping = time
+    if let decision = pipeline.endPassIfStalled(asOf: time) { await handle(decision) }
+    while let expiry = pipeline.nextExpiredRecheck(asOf: time) {
+      logger.notice(
+        "\(entrance): re-check \(expiry.id) (body \(String(format: "%.1f", expiry.bodyC)) °C) was not done in time")
+    }
+    if force || time - lastSilenceCheck >= 5 {
+      lastSilenceCheck = time
+      silenced = await outlet.isSilenced(entrance: entrance, at: time)
+    }
+    publishState(at: time)
+  }
+
+  private mutating func publishState(at time: Double) {
+    let next: EntranceState
+    if silenced {
+      next = .silenced
+    } else if let faultState {
+      next = faultState
+    } else if !deviceOpen {
+      next = .noDevice
+    } else {
+      next = pipeline.isWarmingUp(at: time) ? .warming : .ready
+    }
+    let level = pipeline.alarmLevel()
+    let rechecks = pipeline.openRechecks
+    let changed = next != state
+    if changed {
+      for candidate in EntranceState.allCases {
+        Gauge(label: "thermogate_entrance_state", dimensions: [("entrance", entrance), ("state", candidate.rawValue)])
+          .record(candidate == next ? 1 : 0)
+      }
+      logger.info("\(entrance): \(state.rawValue) → \(next.rawValue)")
+      state = next
+    }
+    status.update(entrance) {
+      if changed { $0?.since = time }
+      $0?.state = next
+      $0?.device = device
+      $0?.thresholdC = level.thresholdC
+      $0?.thresholdSource = level.source.rawValue
+      $0?.baselineC = level.baselineC
+      $0?.openRechecks = rechecks
+    }
+  }
+
+  private func countDeviceError(_ fault: DeviceFault) {
+    Counter(
+      label: "thermogate_device_errors_total", dimensions: [("entrance", entrance), ("kind", fault.kind.rawValue)]
+    )
+    .increment()
+  }
+
+  private mutating func handle(_ decision: Decision) async {
+    counts[decision.screeningClass, default: 0] += 1
+    Counter(
+      label: "thermogate_screenings_total",
+      dimensions: [("entrance", entrance), ("class", decision.screeningClass.rawValue)]
+    ).increment()
+    let registerID = await outlet.record(decision, entrance: entrance, device: device)
+    let counts = Dictionary(uniqueKeysWithValues: self.counts.map { ($0.key.rawValue, $0.value) })
+    status.update(entrance) {
+      $0?.counts = counts
+      $0?.lastScreening = EntranceStatus.LastScreening(
+        time: decision.time, screeningClass: decision.screeningClass.rawValue, reason: decision.reason.rawValue,
+        bodyC: decision.bodyC, person: personIDs.protect(decision.person))
+    }
+    let body = decision.bodyC.map { String(format: "%.1f °C", $0) } ?? "-"
+    let threshold = String(format: "%.1f °C", decision.thresholdC)
+    let who = personIDs.protect(decision.person).map { " (\($0))" } ?? ""
+    switch decision.screeningClass {
+    case .fever:
+      await outlet.raise(
+        Alert(
+          kind: .fever, entrance: entrance, device: device, raisedAt: decision.time,
+          summary: "FEVER at \(entrance)\(who): body \(body), threshold \(threshold); hold and call the duty doctor",
+          details: details(decision), screeningID: registerID))
+    case .elevated:
+      await outlet.raise(
+        Alert(
+          kind: .elevated, entrance: entrance, device: device, raisedAt: decision.time,
+          summary: "Elevated at \(entrance)\(who): body \(body), threshold \(threshold); re-check in a few minutes",
+          details: details(decision), screeningID: registerID))
+    case .fault:
+      await outlet.raise(
+        Alert(
+          kind: .deviceFault, entrance: entrance, device: device, raisedAt: decision.time,
+          summary: "\(entrance): sensor fault on \(device) (\(decision.reason.rawValue))", details: details(decision),
+          screeningID: registerID))
+    case .normal where decision.recheck?.role == .cleared:
+      await outlet.releaseGate(entrance: entrance)
+    case .normal, .retry, .noSubject:
+      break
+    }
+  }
+
+  private func details(_ decision: Decision) -> String {
+    var fields: [String: String] = [
+      "class": decision.screeningClass.rawValue, "reason": decision.reason.rawValue,
+      "threshold_c": String(format: "%.2f", decision.thresholdC),
+    ]
+    if let body = decision.bodyC { fields["body_c"] = String(format: "%.2f", body) }
+    if let recheck = decision.recheck { fields["recheck"] = "\(recheck.id):\(recheck.role.rawValue)" }
+    return JSONLine.object(fields)
+  }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+import ThermoCore
+import ThermoDevices
+import ThermoDispatch
+import UnixSignals
+
+/// `thermogate run` and `thermogate demo`: one service group per configuration — the
+/// dispatcher, the HTTP server and one service per entrance. SIGTERM and SIGINT shut it down
+/// gracefully (entrances first, the dispatcher drained last); SIGHUP reloads the configuration:
+/// a valid new file replaces the running group (re-checks and baselines of entrances whose
+/// screening settings did not change carry over), an invalid one is refused and the running one
+/// kept.
+public struct GatewayDaemon: Sendable {
+  public struct Options: Sendable {
+    public var clock = GatewayClock()
+    /// Overrides the configuration's HTTP listener (`--http HOST:PORT`).
+    public var httpOverride: (host: String, port: Int)?
+    public var drainTimeout: Duration = .seconds(5)
+    /// Reads the configuration again on SIGHUP; nil means SIGHUP is ignored.
+    public var reload: (@Sendable () throws(ConfigProblems) -> GatewayConfiguration)?
+    /// Called once each configuration is running: its status board, its store and the HTTP
+    /// port (nil without a listener).
+    public var onStarted: @Sendable (GatewayStatus, AlertStore, Int?) async -> Void = { _, _, _ in }
+    public var badgeDesk = SimulatedBadgeDesk()
+
+    public init() {}
+  }
+
+  public let options: Options
+  private let logger = Logger(label: "thermogate.daemon")
+
+  public init(options: Options) {
+    self.options = options
+  }
+
+  public func run(_ initial: GatewayConfiguration) async throws {
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    let control = DaemonControl()
+    let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
+    let reload = options.reload
+    let logger = logger
+    let signalTask = Task {
+      for await signal in signals {
+        if signal == .sighup {
+          guard let reload else {
+            logger.notice("SIGHUP: nothing to reload")
+            continue
+          }
+          do {
+            let next = try reload()
+            logger.notice("SIGHUP: configuration valid; restarting the services with it")
+            await control.reload(with: next)
+          } catch {
+            logger.error("SIGHUP: the new configuration is refused, the running one stays:\n\(error)")
+          }
+        } else {
+          logger.notice("\(signal): shutting down (entrances first, then the dispatcher drains)")
+          await control.stop()
+        }
+      }
+    }
+    defer { signalTask.cancel() }
+
+    var configuration = initial
+    let carried = PipelineCarryOver()
+    while true {
+      let group = try makeGroup(configuration, registry: registry, carried: carried)
+      await control.started(group)
+      try await group.run()
+      guard let next = await control.takePendingConfiguration() else { break }
+      configuration = next
+    }
+    logger.notice("stopped")
+  }
+
+  private func makeGroup(
+    _ configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry,
+    carried: PipelineCarryOver
+  ) throws -> ServiceGroup {
+    let clock = options.clock
+    try FileManager.default.createDirectory(
+      atPath: (configuration.databasePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    let store = try AlertStore(path: configuration.databasePath)
+    let status = GatewayStatus(entrances: configuration.entrances.map(\.name))
+    let needsUSB = configuration.entrances.contains { entrance in
+      [entrance.thermometer, entrance.gate, entrance.ambientReference].contains {
+        $0.map { [.mcp2221, .cp2112, .temper, .relay].contains($0.driver) } ?? false
+      }
+    }
+    let usb: USBContext? = needsUSB ? try? USBContext() : nil
+    let gate = GateRelays(
+      gates: Dictionary(
+        configuration.entrances.compactMap { entrance in entrance.gate.map { (entrance.name, $0) } },
+        uniquingKeysWith: { first, _ in first }),
+      usb: usb, status: status, maximumHold: configuration.maximumGateHold, clock: clock)
+    let sinks = makeSinks(configuration, gate: gate, clock: clock)
+    let dispatcher = Dispatcher(
+      store: store,
+      settings: Dispatcher.Settings(
+        routing: Routing(routes: configuration.routes, localSinks: configuration.localSinks),
+        retry: configuration.retry, repeatKinds: configuration.repeatKinds,
+        repeatInterval: configuration.repeatInterval, retention: configuration.retentionDays * 86_400),
+      sinks: sinks.map { MeteredSink(sink: $0) }, now: clock.now)
+    let outlet = GatewayOutlet(store: store, dispatcher: dispatcher, personIDs: configuration.personIDs, gate: gate)
+    var opener = ThermometerOpener(usb: usb, clock: clock.now)
+    opener.onArrival = nil
+    var services: [any Service] = [
+      DispatcherService(
+        dispatcher: dispatcher, sinkNames: sinks.map(\.name), drainTimeout: options.drainTimeout, clock: clock)
+    ]
+
+    let onStarted = options.onStarted
+    let http = configuration.http
+    let host = options.httpOverride?.host ?? http.host
+    let port = options.httpOverride?.port ?? http.port
+    if http.enabled {
+      let api = GatewayHTTP(
+        site: configuration.site, status: status, store: store, dispatcher: dispatcher, gate: gate, token: http.token,
+        metrics: registry, clock: clock)
+      let logger = logger
+      services.append(
+        api.application(host: host, port: port) { boundPort in
+          logger.notice("HTTP API listening on http://\(host):\(boundPort)")
+          await onStarted(status, store, boundPort)
+        })
+    }
+
+    let settings = DeviceReader.Settings(sampleInterval: 1 / configuration.sampleRateHz)
+    for entrance in configuration.entrances {
+      let pipelineConfiguration = configuration.pipelineConfiguration(for: entrance)
+      let previous = carried.take(entrance.name)
+      let pipeline =
+        previous.flatMap { $0.0 == pipelineConfiguration ? $0.1 : nil }
+        ?? EntrancePipeline(configuration: pipelineConfiguration)
+      let personIDs = configuration.personIDs
+      let thermometer = entrance.thermometer.description
+      services.append(
+        EntranceService(
+          binding: entrance, opener: opener, settings: settings, clock: clock, badgeDesk: options.badgeDesk,
+          makeMonitor: {
+            EntranceMonitor(
+              entrance: entrance.name, thermometer: thermometer, pipeline: pipeline, outlet: outlet, status: status,
+              personIDs: personIDs, startedAt: clock.now())
+          },
+          onFinish: { pipeline in
+            carried.keep(entrance.name, configuration: pipelineConfiguration, pipeline: pipeline)
+          }))
+    }
+    if !http.enabled {
+      services.append(StartedNotice { await onStarted(status, store, nil) })
+    }
+    logger.notice(
+      "site \(configuration.site): \(configuration.entrances.count) entrance(s), database \(configuration.databasePath)"
+    )
+    return ServiceGroup(
+      configuration: ServiceGroupConfiguration(
+        services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger))
+  }
+
+  private func makeSinks(_ configuration: GatewayConfiguration, gate: GateRelays, clock: GatewayClock)
+    -> [any AlertSink]
+  {
+    configuration.sinks.compactMap { sink -> (any AlertSink)? in
+      switch sink.kind {
+      case .log: return LogSink(name: sink.name)
+      case .gate: return GateSink(name: sink.name, gate: gate, now: clock.now)
+      case .webhook(let url, let secret, let timeout):
+        return WebhookSink(
+          name: sink.name, url: url, secret: secret.bytes, timeout: .milliseconds(Int(timeout * 1000)))
+      case .mqtt(let host, let port, let username, let password, let caFile):
+        let topic = MQTTSink.gatewayTopic(site: configuration.site)
+        let settings = MQTTClient.Settings(
+          host: host, port: port, clientID: "thermogate-\(configuration.site)-\(sink.name)", cleanSession: false,
+          username: username, password: password?.value, caFile: caFile, will: (topic, "offline"),
+          birth: (topic, "online"))
+        do {
+          return MQTTSink(name: sink.name, site: configuration.site, client: try MQTTClient(settings: settings))
+        } catch {
+          logger.error("sink \(sink.name): cannot start the MQTT client: \(error); its deliveries wait")
+          return nil
+        }
+      }
+    }
+  }
+}
+
+/// Calls back once the group runs, for a daemon without an HTTP listener; then idles until the
+/// group shuts down.
+struct StartedNotice: Service {
+  let action: @Sendable () async -> Void
+
+  func run() async throws {
+    await action()
+    try? await gracefulShutdown()
+  }
+}
+
+/// The running group and what the signals asked of it.
+actor DaemonControl {
+  private var group: ServiceGroup?
+  private var pending: GatewayConfiguration?
+  private var stopRequested = false
+
+  func started(_ group: ServiceGroup) async {
+    self.group = group
+    if stopRequested || pending != nil { await group.triggerGracefulShutdown() }
+  }
+
+  func stop() async {
+    stopRequested = true
+    pending = nil
+    await group?.triggerGracefulShutdown()
+  }
+
+  func reload(with configuration: GatewayConfiguration) async {
+    guard !stopRequested else { return }
+    pending = configuration
+    await group?.triggerGracefulShutdown()
+  }
+
+  func takePendingConfiguration() -> GatewayConfiguration? {
+    defer { pending = nil }
+    return stopRequested ? nil : pending
+  }
+}
+
+/// Entrance pipelines handed from one configuration's services to the next on reload.
+final class PipelineCarryOver: Sendable {
+  private let pipelines = Mutex<[String: (EntranceConfiguration, EntrancePipeline)]>([:])
+
+  func keep(_ entrance: String, configuration: EntranceConfiguration, pipeline: EntrancePipeline) {
+    pipelines.withLock { $0[entrance] = (configuration, pipeline) }
+  }
+
+  func take(_ entrance: String) -> (EntranceConfiguration, EntrancePipeline)? {
+    pipelines.withLock { $0.removeValue(forKey: entrance) }
+  }
+}

@@ -1,0 +1,80 @@
+import Logging
+import Metrics
+import ThermoCore
+import ThermoDispatch
+
+/// The daemon's outlet: screenings into the register, alerts through the dispatcher, the gate
+/// through the relays. A store that refuses a write is logged; the dispatcher still reaches the
+/// local sinks (the gate is held) — see `Dispatcher.raise`.
+public struct GatewayOutlet: ScreeningOutlet {
+  let store: AlertStore
+  let dispatcher: Dispatcher
+  let personIDs: PersonIDPolicy
+  let gate: GateRelays
+  private let logger = Logger(label: "thermogate.outlet")
+
+  public init(store: AlertStore, dispatcher: Dispatcher, personIDs: PersonIDPolicy, gate: GateRelays) {
+    self.store = store
+    self.dispatcher = dispatcher
+    self.personIDs = personIDs
+    self.gate = gate
+  }
+
+  public func record(_ decision: Decision, entrance: String, device: String?) async -> Int64? {
+    do {
+      return try store.register([
+        RegisterEntry(decision: decision, entrance: entrance, device: device, policy: personIDs)
+      ])
+      .first
+    } catch {
+      logger.error("\(entrance): screening not registered: \(error.description)")
+      return nil
+    }
+  }
+
+  public func raise(_ alert: Alert) async {
+    do {
+      try await dispatcher.raise(alert)
+    } catch {
+      logger.error("\(alert.entrance): alert not recorded (\(alert.summary)): \(error.description)")
+    }
+  }
+
+  public func resolve(_ kind: AlertKind, entrance: String, device: String?, at time: Double) async {
+    do {
+      try store.resolve(kind: kind, entrance: entrance, device: device, at: time)
+    } catch {
+      logger.error("\(entrance): could not resolve \(kind.rawValue): \(error.description)")
+    }
+  }
+
+  /// An entrance is silenced by a silence on all its alerts (not one on a single kind or device).
+  public func isSilenced(entrance: String, at time: Double) async -> Bool {
+    let silences = (try? store.silences(activeAt: time)) ?? []
+    return silences.contains { ($0.entrance == nil || $0.entrance == entrance) && $0.kind == nil && $0.device == nil }
+  }
+
+  public func releaseGate(entrance: String) async {
+    do {
+      try await gate.release(entrance: entrance)
+    } catch {
+      logger.error("\(entrance): could not release the turnstile: \(error)")
+    }
+  }
+}
+
+/// Counts every delivery attempt and failure per sink for /metrics.
+struct MeteredSink: AlertSink {
+  let sink: any AlertSink
+  var name: String { sink.name }
+  var isLocal: Bool { sink.isLocal }
+
+  func deliver(_ job: DeliveryJob) async -> DeliveryOutcome {
+    let outcome = await sink.deliver(job)
+    Counter(label: "thermogate_delivery_attempts_total", dimensions: [("sink", name)]).increment()
+    if outcome != .delivered {
+      Counter(label: "thermogate_delivery_failures_total", dimensions: [("sink", name)]).increment()
+    }
+    return outcome
+  }
+}

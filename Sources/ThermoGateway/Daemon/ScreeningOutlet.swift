@@ -1,0 +1,16 @@
+import ThermoCore
+import ThermoDispatch
+
+/// Where an entrance's results go: the register, the dispatcher, the gate. The daemon wires the
+/// real ones; tests pass a recorder.
+public protocol ScreeningOutlet: Sendable {
+  /// Registers a screening; returns its register ID, or nil when the store refused it (the
+  /// outlet reports that itself).
+  func record(_ decision: Decision, entrance: String, device: String?) async -> Int64?
+  func raise(_ alert: Alert) async
+  /// Closes a condition (a device fault, a missing device) that has cleared.
+  func resolve(_ kind: AlertKind, entrance: String, device: String?, at time: Double) async
+  func isSilenced(entrance: String, at time: Double) async -> Bool
+  /// Opens the turnstile held for an earlier reading (a re-check came back normal).
+  func releaseGate(entrance: String) async
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ThermoGateway
+
+struct RunCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run the gateway daemon.",
+    discussion: """
+      Binds the configured devices to their entrances, screens everyone who passes, registers every \
+      screening and dispatches alerts; serves health, /metrics and the JSON API over HTTP. \
+      SIGTERM/SIGINT shut down gracefully (entrances first, alert deliveries drained last); SIGHUP \
+      reloads the configuration file (an invalid one is refused and the running one kept). Under \
+      systemd (Type=notify) it reports READY=1 and feeds the watchdog.
+      """)
+
+  @Option(name: .long, help: "The configuration file (YAML); check it with `thermogate config check`.")
+  var config: String
+
+  @Option(
+    help: ArgumentHelp("Listen on HOST:PORT instead of the configuration's http address.", valueName: "HOST:PORT"))
+  var http: String?
+
+  @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+  var logLevel: Logger.Level = .info
+
+  func run() async throws {
+    DaemonLogging.bootstrap(level: logLevel)
+    var standardError = StandardError()
+    let configuration: GatewayConfiguration
+    do {
+      configuration = try GatewayConfiguration.load(path: config)
+    } catch {
+      for problem in error.problems { print(problem.description, to: &standardError) }
+      throw ExitCode(1)
+    }
+    var options = GatewayDaemon.Options()
+    options.httpOverride = try http.map(HTTPAddress.parse)
+    let path = config
+    options.reload = { () throws(ConfigProblems) -> GatewayConfiguration in try GatewayConfiguration.load(path: path) }
+    let host = options.httpOverride?.host ?? configuration.http.host
+    options.onStarted = { _, _, port in
+      // Unbuffered: a supervisor or test reading our output learns the port at once.
+      if let port { FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8)) }
+      SystemdNotifier.notify("READY=1\nSTATUS=screening \(configuration.entrances.count) entrance(s)")
+    }
+    let watchdog = SystemdNotifier.watchdogInterval().map { interval in
+      Task {
+        while !Task.isCancelled {
+          SystemdNotifier.notify("WATCHDOG=1")
+          try? await Task.sleep(for: interval)
+        }
+      }
+    }
+    defer { watchdog?.cancel() }
+    do {
+      try await GatewayDaemon(options: options).run(configuration)
+    } catch {
+      print("error: \(error)", to: &standardError)
+      throw ExitCode(1)
+    }
+  }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+enum HTTPAddress {
+  static func parse(_ text: String) throws -> (host: String, port: Int) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+      (0...65535).contains(port)
+    else {
+      throw ValidationError("--http must be HOST:PORT, e.g. 127.0.0.1:8080, got '\(text)'")
+    }
+    let host = String(text[..<colon])
+    return (host.isEmpty ? "127.0.0.1" : host, port)
+  }
+}
+
+enum DaemonLogging {
+  static func bootstrap(level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+  }
+}

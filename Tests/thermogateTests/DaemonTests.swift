@@ -1,0 +1,251 @@
+import Foundation
+import TestSupport
+import XCTest
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// `thermogate run` as a subprocess with simulated devices: a USB bridge simulated in-process and
+/// a PyroUSB simulator on a pty behind a /dev/serial/by-id-style link, unplugged and re-plugged.
+final class DaemonTests: XCTestCase {
+  private var directory = ""
+  private var children: [ChildProcess] = []
+  private let token = "test-token-0123456789abcdef"
+
+  override func setUpWithError() throws {
+    directory = NSTemporaryDirectory() + "thermogate-daemon-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws {
+    for child in children { child.stop(signal: SIGKILL, timeout: 5) }
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+
+  private func configuration(extraEntrance: Bool) -> String {
+    var text = """
+      site: testsite
+      state_directory: state
+      sample_rate_hz: 10
+      screening:
+        warm_up_s: 1
+      entrances:
+        - name: north
+          thermometer: sim:mcp2221?seed=5&arrivals=40&febrile=1
+          badge: sim
+          gate: sim:relay?channel=1
+        - name: lobby
+          thermometer: pyrousb:\(directory)/pyro
+      http:
+        port: 0
+        token_env: TEST_API_TOKEN
+
+      """
+    if extraEntrance {
+      text = text.replacingOccurrences(
+        of: "  - name: lobby\n", with: "  - name: south\n    thermometer: sim:cp2112?seed=9\n  - name: lobby\n")
+    }
+    return text
+  }
+
+  private func startSimulator() throws -> ChildProcess {
+    let simulator = try ChildProcess(
+      CLI.binary.path, ["simulate", "pyrousb", "--link", "\(directory)/pyro", "--arrivals-per-minute", "30"])
+    children.append(simulator)
+    try waitUntil("the simulator's link exists", timeout: 20) {
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/pyro")) != nil
+        && FileManager.default.fileExists(atPath: "\(directory)/pyro")
+    }
+    return simulator
+  }
+
+  func testDaemonScreensAlertsRecoversReloadsAndDrainsOnSigterm() throws {
+    var simulator = try startSimulator()
+    let configPath = "\(directory)/gate.yaml"
+    try configuration(extraEntrance: false).write(toFile: configPath, atomically: true, encoding: .utf8)
+    let output = "\(directory)/daemon.out"
+    let errors = "\(directory)/daemon.err"
+    let daemon = try ChildProcess(
+      CLI.binary.path, ["run", "--config", configPath], output: output, errors: errors,
+      environment: ["TEST_API_TOKEN": token])
+    children.append(daemon)
+
+    var port = 0
+    try waitUntil("the daemon listens", timeout: 60) {
+      let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+      guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on http://") }),
+        let value = line.split(separator: ":").last.flatMap({ Int($0) })
+      else { return false }
+      port = value
+      return true
+    }
+    let api = API(port: port, token: token)
+
+    // Both entrances come up: the USB bridge and the serial head through its link.
+    try waitUntil("both entrances ready", timeout: 30) {
+      let states = try api.states()
+      return states["north"] == "ready" && states["lobby"] == "ready"
+    }
+
+    // Febrile people at north: a screening above the threshold raises an alert and holds the gate.
+    var alertID = 0
+    try waitUntil("an elevated or fever alert from north", timeout: 60) {
+      let alerts = try api.json("/api/alerts") as? [[String: Any]] ?? []
+      guard
+        let alert = alerts.first(where: {
+          ["elevated", "fever"].contains($0["kind"] as? String) && $0["entrance"] as? String == "north"
+        })
+      else { return false }
+      alertID = alert["id"] as? Int ?? 0
+      return true
+    }
+    let north = try XCTUnwrap(
+      (try api.json("/api/entrances") as? [[String: Any]])?.first { $0["entrance"] as? String == "north" })
+    XCTAssertEqual(north["gate_held"] as? Bool, true, "the turnstile is held for the person")
+
+    // Acknowledging needs the token; with it, the alert is acknowledged and the gate released.
+    XCTAssertEqual(try api.post("/api/alerts/\(alertID)/ack", body: #"{"by":"guard"}"#, token: nil).status, 401)
+    XCTAssertEqual(try api.post("/api/alerts/\(alertID)/ack", body: #"{"by":"guard"}"#, token: "wrong").status, 401)
+    let ack = try api.post("/api/alerts/\(alertID)/ack", body: #"{"by":"guard Ana"}"#, token: token)
+    XCTAssertEqual(ack.status, 200, ack.body)
+    let acknowledged = try XCTUnwrap(
+      (try api.json("/api/alerts") as? [[String: Any]])?.first { $0["id"] as? Int == alertID })
+    XCTAssertEqual(acknowledged["acknowledged_by"] as? String, "guard Ana")
+
+    try waitUntil("a screening at lobby, read through the pty", timeout: 60) {
+      let entrances = try api.json("/api/entrances") as? [[String: Any]] ?? []
+      return entrances.contains { $0["entrance"] as? String == "lobby" && $0["last_screening"] is [String: Any] }
+    }
+
+    // Unplugging the serial head: its entrance goes to no_device and an alert says so; the other
+    // entrance carries on; re-plugged, it is ready again without a restart.
+    simulator.stop(signal: SIGKILL)
+    try waitUntil("lobby reports no_device", timeout: 30) { try api.states()["lobby"] == "no_device" }
+    XCTAssertEqual(try api.states()["north"], "ready")
+    try waitUntil("a device_missing alert for lobby", timeout: 20) {
+      let alerts = try api.json("/api/alerts?open=true") as? [[String: Any]] ?? []
+      return alerts.contains { $0["kind"] as? String == "device_missing" && $0["entrance"] as? String == "lobby" }
+    }
+    simulator = try startSimulator()
+    try waitUntil("lobby ready again", timeout: 30) { try api.states()["lobby"] == "ready" }
+    try waitUntil("the device_missing alert resolved", timeout: 20) {
+      let alerts = try api.json("/api/alerts?open=true") as? [[String: Any]] ?? []
+      return !alerts.contains { $0["kind"] as? String == "device_missing" }
+    }
+
+    // SIGHUP with a broken file: refused, the running configuration stays.
+    try "entrances:\n  - name: north\n    thermometer: nonsense\n".write(
+      toFile: configPath, atomically: true, encoding: .utf8)
+    kill(daemon.pid, SIGHUP)
+    try waitUntil("the reload is refused", timeout: 20) {
+      ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").contains("new configuration is refused")
+    }
+    XCTAssertEqual(try api.states().keys.sorted(), ["lobby", "north"])
+
+    // SIGHUP with a valid file that adds an entrance: it runs, in the same process.
+    try configuration(extraEntrance: true).write(toFile: configPath, atomically: true, encoding: .utf8)
+    kill(daemon.pid, SIGHUP)
+    var newPort = 0
+    try waitUntil("the daemon listens again after the reload", timeout: 30) {
+      let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+      let lines = text.split(separator: "\n").filter { $0.hasPrefix("listening on http://") }
+      guard lines.count >= 2, let value = lines.last?.split(separator: ":").last.flatMap({ Int($0) }) else {
+        return false
+      }
+      newPort = value
+      return true
+    }
+    let reloaded = API(port: newPort, token: token)
+    try waitUntil("three entrances after the reload", timeout: 30) {
+      try reloaded.states().keys.sorted() == ["lobby", "north", "south"]
+    }
+
+    // Metrics: screenings by entrance and class, per-sink deliveries, entrance states.
+    let metrics = try reloaded.get("/metrics").body
+    XCTAssertTrue(metrics.contains("thermogate_screenings_total{"), metrics)
+    XCTAssertTrue(metrics.contains(#"entrance="north""#))
+    XCTAssertTrue(metrics.contains("thermogate_delivery_attempts_total{"))
+    XCTAssertTrue(metrics.contains("thermogate_alert_queue_depth"))
+
+    // SIGTERM: a clean exit, and the register holds north's screenings.
+    XCTAssertTrue(daemon.stop(signal: SIGTERM, timeout: 20), "the daemon exits after SIGTERM")
+    XCTAssertEqual(daemon.exitStatus, 0)
+    let export = try CLI.run([
+      "register", "export", "--database", "\(directory)/state/thermogate.sqlite", "--format", "jsonl",
+    ])
+    XCTAssertEqual(export.status, 0, export.errors)
+    let rows = try CLI.jsonLines(export.output)
+    XCTAssertTrue(rows.contains { $0["entrance"] as? String == "north" }, export.output)
+    XCTAssertTrue(rows.contains { $0["entrance"] as? String == "lobby" }, "the serial head's screenings too")
+    let logs = try String(contentsOfFile: errors, encoding: .utf8)
+    XCTAssertFalse(logs.contains(token), "the API token never reaches the log")
+  }
+
+  private func waitUntil(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if (try? condition()) == true { return }
+      Thread.sleep(forTimeInterval: 0.25)
+    }
+    let log = (try? String(contentsOfFile: "\(directory)/daemon.err", encoding: .utf8)) ?? ""
+    XCTFail("timed out waiting for \(what); daemon log tail:\n\(log.suffix(3000))")
+    throw XCTSkip("stopping after a timeout")
+  }
+}
+
+/// A blocking HTTP client for the daemon's API.
+struct API {
+  let port: Int
+  let token: String
+
+  struct Reply {
+    var status: Int
+    var body: String
+  }
+
+  func get(_ path: String) throws -> Reply { try send("GET", path, body: nil, token: nil) }
+
+  func post(_ path: String, body: String, token: String?) throws -> Reply {
+    try send("POST", path, body: body, token: token)
+  }
+
+  func json(_ path: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(get(path).body.utf8))
+  }
+
+  func states() throws -> [String: String] {
+    let entrances = try json("/api/entrances") as? [[String: Any]] ?? []
+    return Dictionary(
+      uniqueKeysWithValues: entrances.compactMap { entry in
+        (entry["entrance"] as? String).map { ($0, entry["state"] as? String ?? "") }
+      })
+  }
+
+  private func send(_ method: String, _ path: String, body: String?, token: String?) throws -> Reply {
+    let url = try XCTUnwrap(URL(string: "http://127.0.0.1:\(port)\(path)"))
+    var request = URLRequest(url: url, timeoutInterval: 5)
+    request.httpMethod = method
+    if let body { request.httpBody = Data(body.utf8) }
+    if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+    let done = DispatchSemaphore(value: 0)
+    let result = LockedReply()
+    URLSession.shared.dataTask(with: request) { data, response, error in
+      result.set(
+        error == nil
+          ? Reply(
+            status: (response as? HTTPURLResponse)?.statusCode ?? 0,
+            body: String(decoding: data ?? Data(), as: UTF8.self)) : nil)
+      done.signal()
+    }.resume()
+    done.wait()
+    return try XCTUnwrap(result.get(), "\(method) \(path) failed")
+  }
+}
+
+final class LockedReply: @unchecked Sendable {
+  private let lock = NSLock()
+  private var reply: API.Reply?
+  func set(_ value: API.Reply?) { lock.withLock { reply = value } }
+  func get() -> API.Reply? { lock.withLock { reply } }
+}
