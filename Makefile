@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev libsqlite3-dev libmosqui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/thermogate
 
-.PHONY: run test bench build deps format lint clean install-udev
+.PHONY: run test bench build deps format lint clean install-udev install
 
 ## Install the Debian packages the build needs, only those missing.
 deps:
@@ -52,6 +52,35 @@ install-udev:
 	  echo "no udev daemon here: the rules apply at its next start"; \
 	fi
 	@echo "add the gateway's user to group thermogate: sudo usermod -aG thermogate USER"
+
+## Install the daemon: release binary, systemd unit, udev rules, example configuration, the
+## thermogate system user. DESTDIR stages a package; INSTALL_BIN installs an already built binary.
+PREFIX ?= /usr/local
+SYSTEMD_DIR ?= /etc/systemd/system
+CONFIG_DIR ?= /etc/thermogate
+INSTALL_BIN ?= .build/release/thermogate
+install: deps
+	@if [ "$(INSTALL_BIN)" = .build/release/thermogate ]; then $(SWIFT) build -c release; fi
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/thermogate
+	mkdir -p $(DESTDIR)$(SYSTEMD_DIR)
+	sed 's|/usr/local|$(PREFIX)|g' systemd/thermogate.service > $(DESTDIR)$(SYSTEMD_DIR)/thermogate.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_DIR)/thermogate.service
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/thermogate/README.md
+	install -D -m 0644 hardware-notes.md $(DESTDIR)$(PREFIX)/share/doc/thermogate/hardware-notes.md
+	@# An existing configuration is never overwritten.
+	@if [ ! -e $(DESTDIR)$(CONFIG_DIR)/thermogate.yaml ]; then \
+	  install -D -m 0640 examples/thermogate.yaml $(DESTDIR)$(CONFIG_DIR)/thermogate.yaml; fi
+	@if [ -z "$(DESTDIR)" ]; then \
+	  getent group thermogate >/dev/null || $(SUDO) groupadd --system thermogate; \
+	  getent passwd thermogate >/dev/null || $(SUDO) useradd --system --gid thermogate \
+	    --home-dir /var/lib/thermogate --no-create-home --shell /usr/sbin/nologin thermogate; \
+	  chgrp thermogate $(CONFIG_DIR)/thermogate.yaml; \
+	  $(MAKE) --no-print-directory install-udev; \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	  echo "edit $(CONFIG_DIR)/thermogate.yaml, then: systemctl enable --now thermogate"; \
+	else \
+	  install -D -m 0644 udev-rules/70-thermogate.rules $(DESTDIR)/etc/udev/rules.d/70-thermogate.rules; \
+	fi
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks

@@ -130,7 +130,7 @@ let package = Package(
     ),
     .testTarget(
       name: "thermogateTests",
-      dependencies: ["thermogate", "TestSupport", "ThermoGateway"],
+      dependencies: ["thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoCore"],
       swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -19,6 +19,9 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
         [
           "seed": "a whole number", "febrile": "a share of people, 0–1", "cold": "a share of people, 0–1",
           "arrivals": "people per minute, above 0 and at most 600", "channel": "a relay channel, 1–8",
+          "blackbody": "true: the sensor faces a simulated blackbody (calibration)",
+          "offset": "the simulated sensor's true offset, °C (with blackbody)",
+          "gain": "the simulated sensor's true gain (with blackbody)", "noise": "reading noise, °C",
         ]
       }
     }
@@ -127,6 +130,10 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
     case "seed": return Int(value) != nil
     case "febrile", "cold": return Double(value).map { (0...1).contains($0) } ?? false
     case "arrivals": return Double(value).map { $0 > 0 && $0 <= 600 } ?? false
+    case "blackbody": return value == "true"
+    case "offset": return Double(value).map { abs($0) <= 10 } ?? false
+    case "gain": return Double(value).map { $0 > 0.5 && $0 < 2 } ?? false
+    case "noise": return Double(value).map { $0 >= 0 && $0 <= 2 } ?? false
     default: return false
     }
   }

@@ -107,6 +107,7 @@ public final class AlertStore: Sendable {
           );
           """)
     }
+    registerCalibrationLog(&migrator)
     return migrator
   }
 

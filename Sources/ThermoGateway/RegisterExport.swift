@@ -31,12 +31,15 @@ public enum RegisterExport {
     case text(String), number(Double), integer(Int), null
   }
 
+  /// One CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
+  public static func csvField(_ text: String) -> String {
+    text.contains { ",\"\n\r".contains($0) } ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+  }
+
   public static func csvRow(_ entry: RegisterEntry) -> String {
     values(entry).map { _, value in
       switch value {
-      case .text(let text):
-        text.contains { ",\"\n\r".contains($0) }
-          ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+      case .text(let text): csvField(text)
       case .number(let number): JSONLine.number(number, decimals: 2)
       case .integer(let integer): String(integer)
       case .null: ""

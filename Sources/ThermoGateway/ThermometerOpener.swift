@@ -24,7 +24,7 @@ public struct ThermometerOpener: Sendable {
 
     switch (address.driver, address.locator) {
     case (.sim, .model(let kind)):
-      return try simulated(kind, scene: Self.scene(for: address))
+      return try simulated(kind, scene: Self.scene(for: address), blackbody: blackbody ?? Self.blackbody(for: address))
     case (.optris, .path(let path)):
       let family: OptrisThermometer<SerialPort>.Family = options["family"] == "ct" ? .ct : .cs
       // CS heads run at 9600 baud; CT heads leave the factory at 115200 (reference §5).
@@ -118,12 +118,28 @@ public struct ThermometerOpener: Sendable {
   /// Observes each simulated visitor as they step up (the demo's badge readers type their IDs).
   public var onArrival: (@Sendable (EntranceScene.Visitor, Double) -> Void)?
 
-  private func simulated(_ kind: String, scene: EntranceScene) throws(DeviceFault) -> any Thermometer {
+  /// The blackbody a `sim:…?blackbody=true` thermometer faces (made on open when not given), so
+  /// the calibration tool can set its set-points.
+  public var blackbody: Blackbody?
+
+  public static func blackbody(for address: DeviceAddress) -> Blackbody? {
+    guard address.driver == .sim, address.options["blackbody"] == "true" else { return nil }
+    return Blackbody(
+      error: Blackbody.DeviceError(
+        offsetC: address.numberOption("offset") ?? 0, gain: address.numberOption("gain") ?? 1,
+        noiseC: address.numberOption("noise") ?? 0.02),
+      seed: UInt64(truncatingIfNeeded: address.integerOption("seed") ?? 1))
+  }
+
+  private func simulated(_ kind: String, scene: EntranceScene, blackbody: Blackbody?) throws(DeviceFault)
+    -> any Thermometer
+  {
     switch kind {
     case "mlx90614", "mcp2221":
       var model = SceneDrivenDevice(
         device: MCP2221Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)), scene: scene, clock: clock)
       model.onArrival = onArrival
+      model.blackbody = blackbody
       var bridge = MCP2221Bridge(transport: SimulatedReportTransport(model: model))
       try Self.slowDown(&bridge)
       return MLX90614Thermometer(bridge: bridge)
@@ -131,14 +147,17 @@ public struct ThermometerOpener: Sendable {
       var model = SceneDrivenDevice(
         device: CP2112Model(sensor: MLX90614Model(objectC: 20, ambientC: 20)), scene: scene, clock: clock)
       model.onArrival = onArrival
+      model.blackbody = blackbody
       return MLX90614Thermometer(bridge: CP2112Bridge(transport: SimulatedReportTransport(model: model)))
     case "pyrousb":
       var model = SceneDrivenDevice(device: PyroUSBModel(objectC: 20, sensorC: 20), scene: scene, clock: clock)
       model.onArrival = onArrival
+      model.blackbody = blackbody
       return PyroUSBThermometer(stream: SimulatedByteStream(model: model))
     case "optris":
       var model = SceneDrivenDevice(device: OptrisModel(targetC: 20, headC: 20), scene: scene, clock: clock)
       model.onArrival = onArrival
+      model.blackbody = blackbody
       return OptrisThermometer(stream: SimulatedByteStream(model: model))
     default:
       throw DeviceFault(

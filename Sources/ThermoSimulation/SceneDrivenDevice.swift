@@ -51,6 +51,8 @@ public struct SceneDrivenDevice<Device: ThermometerModel>: Sendable {
   /// sensor reads their card then.
   public var onArrival: (@Sendable (EntranceScene.Visitor, Double) -> Void)?
   private var lastArrival: Double?
+  /// When set, the sensor looks at this blackbody instead of the entrance (calibration).
+  public var blackbody: Blackbody?
 
   public init(device: Device, scene: EntranceScene, clock: @escaping @Sendable () -> Double) {
     self.device = device
@@ -60,6 +62,11 @@ public struct SceneDrivenDevice<Device: ThermometerModel>: Sendable {
 
   mutating func advance() {
     guard !freezesReadings else { return }
+    if let blackbody {
+      let reading = blackbody.reading()
+      device.present(objectC: reading.objectC, ambientC: reading.ambientC)
+      return
+    }
     let time = clock()
     let reading = scene.reading(at: time)
     device.present(objectC: reading.objectC, ambientC: reading.ambientC)

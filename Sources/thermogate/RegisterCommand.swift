@@ -7,7 +7,7 @@ struct RegisterCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "register",
     abstract: "The screening register.",
-    subcommands: [Export.self]
+    subcommands: [Export.self, ShiftReportCommand.self]
   )
 
   struct Export: ParsableCommand {
@@ -37,5 +37,109 @@ struct RegisterCommand: ParsableCommand {
         for entry in entries { print(RegisterExport.jsonLine(entry)) }
       }
     }
+  }
+}
+
+struct ShiftReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "shift-report",
+    abstract: "Staff on a shift roster against the register: screened before their shift or not, with results.",
+    discussion: """
+      The roster is CSV with a header naming work_id and shift_start (HH:MM on --date in the \
+      machine's time zone, or an ISO 8601 time), and optionally name. A screening counts when it \
+      falls within --window-hours before the shift start. Give the gateway's --config when the \
+      register stores person IDs hashed: IDs are compared hashed under the same key. Exits 1 when \
+      anyone was not screened or needs attention (elevated not cleared, fever).
+      """)
+
+  @OptionGroup var store: StoreOption
+  @Option(help: "The roster (CSV).") var roster: String
+  @Option(help: "The shifts' date, YYYY-MM-DD (today when omitted).") var date: String?
+  @Option(help: "Hours before a shift in which a screening counts.") var windowHours = 3.0
+  @Option(help: "The gateway configuration, for its person-ID rule (hashed IDs).") var config: String?
+  @Flag(help: "One JSON object per person.") var json = false
+
+  func validate() throws {
+    guard windowHours > 0, windowHours <= 24 else {
+      throw ValidationError("--window-hours must be above 0 and at most 24")
+    }
+  }
+
+  func run() throws {
+    var standardError = StandardError()
+    var policy = PersonIDPolicy.plain
+    if let config {
+      do {
+        policy = try GatewayConfiguration.load(path: config).personIDs
+      } catch {
+        for problem in error.problems { print(problem.description, to: &standardError) }
+        throw ExitCode(1)
+      }
+    }
+    if case .omitted = policy {
+      print(
+        "error: this site does not store person IDs (person_ids: omitted); no shift report is possible",
+        to: &standardError)
+      throw ExitCode(1)
+    }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone.current
+    let day: Date
+    if let date {
+      let parts = date.split(separator: "-").compactMap { Int($0) }
+      guard parts.count == 3,
+        let parsed = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+      else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
+      day = parsed
+    } else {
+      day = calendar.startOfDay(for: Date())
+    }
+    guard let data = FileManager.default.contents(atPath: roster) else {
+      print("error: cannot read the roster \(roster)", to: &standardError)
+      throw ExitCode(1)
+    }
+    let shifts: ShiftRoster
+    do {
+      shifts = try ShiftRoster.parse(String(decoding: data, as: UTF8.self), file: roster, day: day, timeZone: .current)
+    } catch {
+      for problem in error.problems { print(problem.description, to: &standardError) }
+      throw ExitCode(1)
+    }
+    let window = windowHours * 3600
+    let earliest = shifts.entries.map(\.shiftStart).min() ?? 0
+    let latest = shifts.entries.map(\.shiftStart).max() ?? 0
+    let register = try store.withStore { try $0.screenings(since: earliest - window, until: latest + 1) }
+    let report = ShiftReport(roster: shifts, register: register, personIDs: policy, window: window)
+    for line in report.lines {
+      let who = line.entry.name.map { "\(line.entry.workID) (\($0))" } ?? line.entry.workID
+      if json {
+        var object = JSONLine()
+        object.add("work_id", line.entry.workID)
+        object.add("name", line.entry.name)
+        object.add("shift_start", Timestamp.format(line.entry.shiftStart))
+        object.add("screened", line.isScreened ? "yes" : "no")
+        object.add("time", line.screening.map { Timestamp.format($0.time) })
+        object.add("class", line.screening?.screeningClass)
+        object.add("body_c", line.screening?.bodyC, decimals: 1)
+        object.add("entrance", line.screening?.entrance)
+        object.add("attempts_without_result", line.attempts)
+        print(object.string)
+      } else if let screening = line.screening {
+        let body = screening.bodyC.map { String(format: " %.1f °C", $0) } ?? ""
+        let flag = line.needsAttention ? "  ← ATTENTION" : ""
+        print(
+          "\(who)  shift \(Timestamp.format(line.entry.shiftStart))  screened \(Timestamp.format(screening.time)) at \(screening.entrance): \(screening.screeningClass)\(body)\(flag)"
+        )
+      } else {
+        let tries = line.attempts > 0 ? " (\(line.attempts) attempt(s) without a result)" : ""
+        print("\(who)  shift \(Timestamp.format(line.entry.shiftStart))  NOT SCREENED\(tries)")
+      }
+    }
+    let missing = report.lines.filter { !$0.isScreened }.count
+    let attention = report.lines.filter { $0.isScreened && $0.needsAttention }.count
+    print(
+      "\(report.lines.count) on the roster: \(report.lines.count - missing) screened, \(missing) not screened, \(attention) need attention",
+      to: &standardError)
+    if missing > 0 || attention > 0 { throw ExitCode(1) }
   }
 }

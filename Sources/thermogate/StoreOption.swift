@@ -22,6 +22,31 @@ struct StoreOption: ParsableArguments {
     }
   }
 
+  /// Opens the store, creating it (and its directory) when there is none yet.
+  func openCreating() throws -> AlertStore {
+    var standardError = StandardError()
+    do {
+      try FileManager.default.createDirectory(
+        atPath: (database as NSString).deletingLastPathComponent.isEmpty
+          ? "." : (database as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      return try AlertStore(path: database)
+    } catch {
+      print("error: \(error)", to: &standardError)
+      throw ExitCode(1)
+    }
+  }
+
+  /// Runs a store operation; a storage failure is one `error:` line and exit 1.
+  func report<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as StoreError {
+      var standardError = StandardError()
+      print("error: \(error)", to: &standardError)
+      throw ExitCode(1)
+    }
+  }
+
   /// Opens the store and runs `body` on it; a storage failure is one `error:` line and exit 1.
   func withStore<T>(_ body: (AlertStore) throws -> T) throws -> T {
     let store = try open()

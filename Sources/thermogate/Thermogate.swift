@@ -11,7 +11,9 @@ struct Thermogate: AsyncParsableCommand {
       (no_subject, fault, retry, normal, elevated → re-check, fever), with every number that made it.
       """,
     subcommands: [
-      RunCommand.self, DemoCommand.self, ConfigCommand.self, AlertsCommand.self, ClassifyCommand.self,
+      RunCommand.self, DemoCommand.self, ConfigCommand.self, CalibrateCommand.self, CalibrationCommand.self,
+      DoctorCommand.self,
+      AlertsCommand.self, ClassifyCommand.self,
       BodyModelCommand.self, BadgeCommand.self, DevicesCommand.self, ReadCommand.self, RelayCommand.self,
       RegisterCommand.self, SilenceCommand.self, SimulateCommand.self, DispatchDrillCommand.self,
     ]

@@ -20,3 +20,15 @@ public enum DeviceEvent: Sendable, Equatable {
   /// still close.
   case tick(Seconds)
 }
+
+extension DeviceEvent {
+  /// The gateway time the event happened at.
+  public var time: Seconds {
+    switch self {
+    case .opened(_, let time), .readFailed(_, let time), .closed(_, let time), .openFailed(_, let time),
+      .badge(_, let time), .auxiliary(_, _, let time), .tick(let time):
+      time
+    case .sample(let sample): sample.time
+    }
+  }
+}

@@ -27,17 +27,30 @@ public struct EntranceMonitor {
   private var lastSilenceCheck = -Double.infinity
   private let logger: Logger
   private var counts: [ScreeningClass: Int] = [:]
+  /// The thermometer's calibration in force, from the calibration log (nil: none recorded).
+  private let calibration: CalibrationRecord?
+  private var calibrationChecked = false
+  private var outOfService: Bool { calibration?.outcome == .outOfService }
   private let samplesCounter: Counter
   private let latency: Metrics.Timer
 
   public init(
     entrance: String, thermometer: String, pipeline: EntrancePipeline, outlet: any ScreeningOutlet,
-    status: GatewayStatus, personIDs: PersonIDPolicy, startedAt: Double
+    status: GatewayStatus, personIDs: PersonIDPolicy, calibration: CalibrationRecord? = nil, startedAt: Double
   ) {
     self.personIDs = personIDs
+    self.calibration = calibration
     self.entrance = entrance
     self.thermometer = thermometer
     device = thermometer
+    var pipeline = pipeline
+    if let calibration, calibration.outcome == .accepted {
+      // The technician's latest calibration applies (it overrides a correction in the file).
+      pipeline.deviceIdentified(
+        calibration: DeviceCalibration(
+          id: calibration.calibrationID, offsetC: calibration.offsetC, gain: calibration.gain),
+        warmUp: pipeline.configuration.warmUp)
+    }
     self.pipeline = pipeline
     self.outlet = outlet
     self.status = status
@@ -54,6 +67,7 @@ public struct EntranceMonitor {
   }
 
   public mutating func handle(_ event: DeviceEvent) async {
+    if !calibrationChecked { await announceCalibration(at: event.time) }
     switch event {
     case .opened(let name, let time):
       device = name
@@ -75,7 +89,9 @@ public struct EntranceMonitor {
       let received = ContinuousClock.now
       samplesCounter.increment()
       status.update(entrance) { $0?.samples += 1 }
-      if pipeline.ingest(sample) {
+      // A device marked out of service by its calibration is read (so its state shows) but
+      // never screens anyone.
+      if !outOfService, pipeline.ingest(sample) {
         while let decision = pipeline.nextDecision() { await handle(decision) }
         latency.recordNanoseconds(Int64((ContinuousClock.now - received).components.attoseconds / 1_000_000_000))
       }
@@ -126,6 +142,28 @@ public struct EntranceMonitor {
     }
   }
 
+  /// At the first event: an out-of-service device raises a fault, an overdue calibration a
+  /// `calibration_due` alert (both conditions: one open alert each until resolved).
+  private mutating func announceCalibration(at time: Double) async {
+    calibrationChecked = true
+    guard let calibration else { return }
+    if calibration.outcome == .outOfService {
+      let reasons = calibration.failures.joined(separator: "; ")
+      status.update(entrance) { $0?.lastError = "out of service since calibration #\(calibration.id ?? 0): \(reasons)" }
+      await outlet.raise(
+        Alert(
+          kind: .deviceFault, entrance: entrance, device: thermometer, raisedAt: time,
+          summary: "\(entrance): thermometer \(thermometer) is out of service (calibration #\(calibration.id ?? 0): "
+            + "\(reasons)); recalibrate it", details: JSONLine.object(["calibration": "\(calibration.id ?? 0)"])))
+    } else if let due = calibration.nextDueAt, due < time {
+      await outlet.raise(
+        Alert(
+          kind: .calibrationDue, entrance: entrance, device: thermometer, raisedAt: time,
+          summary: "\(entrance): calibration of \(thermometer) was due on \(Timestamp.format(due))",
+          details: JSONLine.object(["calibration": "\(calibration.id ?? 0)", "due": Timestamp.format(due)])))
+    }
+  }
+
   /// Once a second of gateway time: passes whose samples stopped end, re-check windows close,
   /// the silence list is consulted, and the state follows the warm-up.
   private mutating func housekeeping(at time: Double, force: Bool) async {
@@ -147,6 +185,8 @@ public struct EntranceMonitor {
     let next: EntranceState
     if silenced {
       next = .silenced
+    } else if outOfService {
+      next = .fault
     } else if let faultState {
       next = faultState
     } else if !deviceOpen {

@@ -88,6 +88,13 @@ public struct GatewayDaemon: Sendable {
       atPath: (configuration.databasePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     let store = try AlertStore(path: configuration.databasePath)
     let status = GatewayStatus(entrances: configuration.entrances.map(\.name))
+    let calibrations: [String: CalibrationRecord]
+    do {
+      calibrations = try store.currentCalibrations()
+    } catch {
+      logger.error("cannot read the calibration log (\(error)); thermometers run on the file's corrections")
+      calibrations = [:]
+    }
     let needsUSB = configuration.entrances.contains { entrance in
       [entrance.thermometer, entrance.gate, entrance.ambientReference].contains {
         $0.map { [.mcp2221, .cp2112, .temper, .relay].contains($0.driver) } ?? false
@@ -140,13 +147,14 @@ public struct GatewayDaemon: Sendable {
         ?? EntrancePipeline(configuration: pipelineConfiguration)
       let personIDs = configuration.personIDs
       let thermometer = entrance.thermometer.description
+      let calibration = calibrations[entrance.thermometer.calibrationKey]
       services.append(
         EntranceService(
           binding: entrance, opener: opener, settings: settings, clock: clock, badgeDesk: options.badgeDesk,
           makeMonitor: {
             EntranceMonitor(
               entrance: entrance.name, thermometer: thermometer, pipeline: pipeline, outlet: outlet, status: status,
-              personIDs: personIDs, startedAt: clock.now())
+              personIDs: personIDs, calibration: calibration, startedAt: clock.now())
           },
           onFinish: { pipeline in
             carried.keep(entrance.name, configuration: pipelineConfiguration, pipeline: pipeline)

@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A thermometer whose emissivity setting can be written (before a calibration, the technician
+/// sets the value the site uses for skin).
+public protocol EmissivitySetting {
+  mutating func applyEmissivity(_ emissivity: Double) throws(DeviceFault)
+}
+
+extension MLX90614Thermometer: EmissivitySetting {
+  /// Writes the EEPROM cell (the part applies it after a power cycle: unplug and replug).
+  public mutating func applyEmissivity(_ emissivity: Double) throws(DeviceFault) {
+    do {
+      try setEmissivity(emissivity) { duration in
+        let microseconds = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        usleep(UInt32(max(0, microseconds)))
+      }
+    } catch {
+      throw DeviceFault(kind: .protocolError, message: "writing the emissivity: \(error)")
+    }
+  }
+}
+
+extension OptrisThermometer: EmissivitySetting {
+  public mutating func applyEmissivity(_ emissivity: Double) throws(DeviceFault) {
+    do {
+      try setEmissivity(emissivity)
+    } catch {
+      throw DeviceFault(kind: .protocolError, message: "setting the emissivity: \(error)")
+    }
+  }
+}
