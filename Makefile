@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev libsqlite3-dev libmosqui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/thermogate
 
-.PHONY: run test bench build deps format lint clean install-udev install
+.PHONY: run test bench build deps format lint clean install-udev install footprint
 
 ## Install the Debian packages the build needs, only those missing.
 deps:
@@ -36,6 +36,13 @@ bench: deps
 	@# package; dropping the cached build description makes it list them again.
 	rm -f Benchmarks/.build/release.yaml
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --scale --no-progress
+	$(MAKE) --no-print-directory footprint
+
+## Resident memory and CPU of `thermogate run` with six simulated entrances at 10 Hz for a minute
+## (release build; its own build folder so the debug build stays).
+footprint: deps
+	$(SWIFT) build -c release --scratch-path .build-release --product thermogate
+	sh Benchmarks/Footprint/footprint.sh .build-release/release/thermogate 60
 
 ## Install the udev rules (group thermogate, mode 0660, /dev/thermogate/ links) and apply them.
 ## UDEV_RULES_DIR and UDEVADM can be overridden (packaging, tests).

@@ -178,10 +178,12 @@ public struct EntranceMonitor {
       lastSilenceCheck = time
       silenced = await outlet.isSilenced(entrance: entrance, at: time)
     }
-    publishState(at: time)
+    if publishState(at: time) { await outlet.stateChanged(entrance: entrance, to: state) }
   }
 
-  private mutating func publishState(at time: Double) {
+  /// Updates the status board; true when the state changed.
+  @discardableResult
+  private mutating func publishState(at time: Double) -> Bool {
     let next: EntranceState
     if silenced {
       next = .silenced
@@ -214,6 +216,7 @@ public struct EntranceMonitor {
       $0?.baselineC = level.baselineC
       $0?.openRechecks = rechecks
     }
+    return changed
   }
 
   private func countDeviceError(_ fault: DeviceFault) {

@@ -114,7 +114,9 @@ public struct GatewayDaemon: Sendable {
         retry: configuration.retry, repeatKinds: configuration.repeatKinds,
         repeatInterval: configuration.repeatInterval, retention: configuration.retentionDays * 86_400),
       sinks: sinks.map { MeteredSink(sink: $0) }, now: clock.now)
-    let outlet = GatewayOutlet(store: store, dispatcher: dispatcher, personIDs: configuration.personIDs, gate: gate)
+    let outlet = GatewayOutlet(
+      store: store, dispatcher: dispatcher, personIDs: configuration.personIDs, gate: gate,
+      statusPublishers: sinks.compactMap { $0 as? MQTTSink })
     var opener = ThermometerOpener(usb: usb, clock: clock.now)
     opener.onArrival = nil
     var services: [any Service] = [

@@ -11,13 +11,33 @@ public struct GatewayOutlet: ScreeningOutlet {
   let dispatcher: Dispatcher
   let personIDs: PersonIDPolicy
   let gate: GateRelays
+  /// MQTT sinks also carry each entrance's state, retained.
+  let statusPublishers: [MQTTSink]
   private let logger = Logger(label: "thermogate.outlet")
 
-  public init(store: AlertStore, dispatcher: Dispatcher, personIDs: PersonIDPolicy, gate: GateRelays) {
+  public init(
+    store: AlertStore, dispatcher: Dispatcher, personIDs: PersonIDPolicy, gate: GateRelays,
+    statusPublishers: [MQTTSink] = []
+  ) {
     self.store = store
     self.dispatcher = dispatcher
     self.personIDs = personIDs
     self.gate = gate
+    self.statusPublishers = statusPublishers
+  }
+
+  public func stateChanged(entrance: String, to state: EntranceState) async {
+    for publisher in statusPublishers {
+      // A broker that is away misses intermediate states; the next change (or reconnect's
+      // birth message) brings displays up to date. Never hold up the entrance for it.
+      Task {
+        do {
+          try await publisher.publishStatus(entrance: entrance, state: state.rawValue)
+        } catch {
+          logger.notice("\(entrance): state \(state.rawValue) not published on \(publisher.name): \(error)")
+        }
+      }
+    }
   }
 
   public func record(_ decision: Decision, entrance: String, device: String?) async -> Int64? {

@@ -13,4 +13,10 @@ public protocol ScreeningOutlet: Sendable {
   func isSilenced(entrance: String, at time: Double) async -> Bool
   /// Opens the turnstile held for an earlier reading (a re-check came back normal).
   func releaseGate(entrance: String) async
+  /// The entrance's state changed (published retained on MQTT for guard displays).
+  func stateChanged(entrance: String, to state: EntranceState) async
+}
+
+extension ScreeningOutlet {
+  public func stateChanged(entrance: String, to state: EntranceState) async {}
 }

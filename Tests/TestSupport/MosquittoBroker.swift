@@ -1,19 +1,18 @@
 import Foundation
-import TestSupport
 
 /// A real mosquitto broker on a loopback port, for tests: started, stopped (and so saved) and
 /// started again on the same port with the same persistence file.
-final class MosquittoBroker: @unchecked Sendable {
-  let port: Int
-  let directory: URL
+public final class MosquittoBroker: @unchecked Sendable {
+  public let port: Int
+  public let directory: URL
   private var process: ChildProcess?
 
-  static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/mosquitto") }
+  public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/mosquitto") }
 
   /// `credentials`: the broker refuses anonymous clients and knows only this user.
   /// `tls`: the listener speaks TLS only, with a server certificate from a fresh test CA
   /// (`caFile`), made by the openssl command-line tool.
-  init(credentials: (user: String, password: String)? = nil, tls: Bool = false) throws {
+  public init(credentials: (user: String, password: String)? = nil, tls: Bool = false) throws {
     port = try Self.freePort()
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("mosquitto-\(UUID().uuidString)")
     // Started as root, mosquitto drops to its own user: it must be able to write its
@@ -52,7 +51,7 @@ final class MosquittoBroker: @unchecked Sendable {
     try start()
   }
 
-  var caFile: String { directory.appendingPathComponent("ca.crt").path }
+  public var caFile: String { directory.appendingPathComponent("ca.crt").path }
 
   static func makeCertificates(in directory: URL) throws {
     let path = directory.path
@@ -84,7 +83,7 @@ final class MosquittoBroker: @unchecked Sendable {
     try? FileManager.default.removeItem(at: directory)
   }
 
-  func start() throws {
+  public func start() throws {
     process = try ChildProcess("/usr/sbin/mosquitto", ["-c", directory.appendingPathComponent("mosquitto.conf").path])
     // Ready when it accepts connections.
     let deadline = Date().addingTimeInterval(10)
@@ -92,12 +91,12 @@ final class MosquittoBroker: @unchecked Sendable {
   }
 
   /// SIGTERM: mosquitto saves its persistence file and exits.
-  func stop() {
+  public func stop() {
     process?.stop()
     process = nil
   }
 
-  static func accepts(port: Int) -> Bool {
+  public static func accepts(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -111,7 +110,7 @@ final class MosquittoBroker: @unchecked Sendable {
     } == 0
   }
 
-  static func freePort() throws -> Int {
+  public static func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
