@@ -14,6 +14,10 @@ public struct CalibrationPolicy: Sendable, Equatable {
   public var driftToleranceC: Celsius = 0.2
   /// The display resolution of the devices we read (MLX90614: 0.02 °C).
   public var resolutionC: Celsius = 0.02
+  /// Where the correction's size is judged: the middle of the screening range. (The offset term
+  /// alone is the correction at 0 °C, where gain and offset trade off; ±1 °C there says nothing
+  /// about skin temperatures.)
+  public var workingPointC: Celsius = 37
 
   public init() {}
 
@@ -159,15 +163,20 @@ public enum CalibrationFit {
         "at \(format(point.setPointC)) °C the adjusted reading is off by \(format(point.residualC, 2)) °C, "
           + "beyond ±\(format(policy.toleranceC, 2)) °C")
     }
-    if !policy.offsetBoundsC.contains(offset) {
+    let correctionAtWorkingPoint = gain * policy.workingPointC + offset - policy.workingPointC
+    if !policy.offsetBoundsC.contains(correctionAtWorkingPoint) {
       failures.append(
-        "offset \(format(offset, 3)) °C is outside \(format(policy.offsetBoundsC.lowerBound, 1))…"
-          + "\(format(policy.offsetBoundsC.upperBound, 1)) °C")
+        "the correction at \(format(policy.workingPointC)) °C is \(format(correctionAtWorkingPoint, 3)) °C, outside "
+          + "\(format(policy.offsetBoundsC.lowerBound, 1))…\(format(policy.offsetBoundsC.upperBound, 1)) °C")
     }
     if !policy.gainBounds.contains(gain) {
       failures.append(
         "gain \(format(gain, 4)) is outside \(format(policy.gainBounds.lowerBound, 2))…"
           + "\(format(policy.gainBounds.upperBound, 2))")
+    }
+    if 2 * combined > policy.toleranceC {
+      failures.append(
+        "the expanded uncertainty \(format(2 * combined, 3)) °C exceeds the class ±\(format(policy.toleranceC, 2)) °C")
     }
     return CalibrationResult(
       points: results, offsetC: offset, gain: gain, expandedUncertaintyC: 2 * combined, failures: failures)

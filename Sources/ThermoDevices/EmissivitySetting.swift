@@ -6,9 +6,21 @@
 /// sets the value the site uses for skin).
 public protocol EmissivitySetting {
   mutating func applyEmissivity(_ emissivity: Double) throws(DeviceFault)
+  /// The setting the device measures with now.
+  mutating func currentEmissivity() throws(DeviceFault) -> Double
+  /// The MLX90614 reads its EEPROM at power-up only.
+  var emissivityNeedsPowerCycle: Bool { get }
 }
 
 extension MLX90614Thermometer: EmissivitySetting {
+  public var emissivityNeedsPowerCycle: Bool { true }
+
+  public mutating func currentEmissivity() throws(DeviceFault) -> Double {
+    do { return try emissivity() } catch {
+      throw DeviceFault(kind: .protocolError, message: "reading the emissivity: \(error)")
+    }
+  }
+
   /// Writes the EEPROM cell (the part applies it after a power cycle: unplug and replug).
   public mutating func applyEmissivity(_ emissivity: Double) throws(DeviceFault) {
     do {
@@ -23,6 +35,14 @@ extension MLX90614Thermometer: EmissivitySetting {
 }
 
 extension OptrisThermometer: EmissivitySetting {
+  public var emissivityNeedsPowerCycle: Bool { false }
+
+  public mutating func currentEmissivity() throws(DeviceFault) -> Double {
+    do { return try emissivity() } catch {
+      throw DeviceFault(kind: .protocolError, message: "reading the emissivity: \(error)")
+    }
+  }
+
   public mutating func applyEmissivity(_ emissivity: Double) throws(DeviceFault) {
     do {
       try setEmissivity(emissivity)

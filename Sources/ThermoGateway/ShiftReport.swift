@@ -54,7 +54,7 @@ public struct ShiftRoster: Sendable, Equatable {
         (0..<60).contains(minute), let time = calendar.date(bySettingHour: hour, minute: minute, second: 0, of: day)
       {
         start = time.timeIntervalSince1970
-      } else if let time = Timestamp.parse(startText), !startText.isEmpty {
+      } else if startText.contains("T"), let time = Timestamp.parse(startText) {
         start = time
       } else {
         problem("shift_start '\(startText)' is neither HH:MM nor an ISO 8601 time")
@@ -77,9 +77,11 @@ public struct ShiftReport: Sendable {
     public var screening: RegisterEntry?
     /// Screenings that did not decide (retry, fault) in the window.
     public var attempts: Int
+    /// A fever anywhere in the window (a later normal reading does not undo it).
+    public var hadFever: Bool
     public var isScreened: Bool { screening != nil }
     /// A fever, or an elevated reading not cleared by a later normal one.
-    public var needsAttention: Bool { screening.map { $0.screeningClass != "normal" } ?? true }
+    public var needsAttention: Bool { hadFever || screening.map { $0.screeningClass != "normal" } ?? true }
   }
 
   public var lines: [Line]
@@ -93,7 +95,8 @@ public struct ShiftReport: Sendable {
       }
       let decisive = own.filter { ["normal", "elevated", "fever"].contains($0.screeningClass) }
       return Line(
-        entry: entry, screening: decisive.max { $0.time < $1.time }, attempts: own.count - decisive.count)
+        entry: entry, screening: decisive.max { $0.time < $1.time }, attempts: own.count - decisive.count,
+        hadFever: decisive.contains { $0.screeningClass == "fever" })
     }
   }
 }

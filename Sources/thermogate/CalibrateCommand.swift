@@ -81,7 +81,20 @@ struct ReferenceOptions: ParsableArguments {
   }
 
   func validateCommon() throws {
-    guard samples >= 2 else { throw ValidationError("--samples must be at least 2") }
+    // EURAMET: at least ten readings averaged per point.
+    guard samples >= 10 else { throw ValidationError("--samples must be at least 10") }
+    guard (0.05...0.5).contains(maxSpread) else {
+      throw ValidationError("--max-spread must be between 0.05 and 0.5 °C")
+    }
+    for (name, value) in [
+      ("--reference-uncertainty", Optional(referenceUncertainty)), ("--reference-emissivity", referenceEmissivity),
+      ("--ambient-c", ambientC), ("--humidity", humidity), ("--distance-cm", distanceCm),
+    ] {
+      if let value, !value.isFinite { throw ValidationError("\(name) must be a number") }
+    }
+    if let referenceEmissivity, !(0...1).contains(referenceEmissivity) {
+      throw ValidationError("--reference-emissivity must be between 0 and 1")
+    }
     guard interval >= 0, interval.isFinite else { throw ValidationError("--interval must be 0 or more seconds") }
     guard referenceUncertainty >= 0 else { throw ValidationError("--reference-uncertainty must not be negative") }
     guard !technician.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -147,6 +160,10 @@ struct CalibrationSession {
         } else {
           readings.append(sample.objectC)
         }
+        if failures > options.samples {
+          print("\nerror: the sensor keeps flagging its readings as erroneous; nothing recorded", to: &standardError)
+          Foundation.exit(1)
+        }
       } catch {
         failures += 1
         if failures > options.samples {
@@ -206,11 +223,14 @@ struct CalibrateCommand: ParsableCommand {
 
   func validate() throws {
     guard !points.isEmpty else { throw ValidationError("give at least one --point (two or more fit a gain)") }
-    guard points.allSatisfy({ (20...50).contains($0) }) else {
-      throw ValidationError("--point must be a blackbody temperature between 20 and 50 °C")
+    guard points.allSatisfy({ (30...45).contains($0) }) else {
+      throw ValidationError(
+        "--point must be a blackbody temperature between 30 and 45 °C (35–40 °C spans the screening range)")
     }
-    guard classC > 0, classC <= 2 else { throw ValidationError("--class must be above 0 and at most 2 °C") }
-    guard intervalDays > 0 else { throw ValidationError("--interval-days must be positive") }
+    // ASTM E1965 / ISO 80601-2-56: 0.3 °C for forehead thermometers, 0.4–0.5 °C for screeners and imagers.
+    guard (0.1...0.5).contains(classC) else { throw ValidationError("--class must be between 0.1 and 0.5 °C") }
+    // Full calibration at least every twelve months.
+    guard intervalDays > 0, intervalDays <= 366 else { throw ValidationError("--interval-days must be 1–366") }
     try reference.validateCommon()
   }
 
@@ -221,12 +241,13 @@ struct CalibrateCommand: ParsableCommand {
     let log = try store.openCreating()
     var session = try CalibrationSession(device: device, options: reference)
     let key = session.address.calibrationKey
-    let previous = try store.report { try log.currentCalibrations()[key] }
+    // As found: the last accepted calibration (what the daemon applied), even when a later drift
+    // check failed.
+    let previous = try store.report {
+      try log.calibrations(device: key).last { $0.kind == .calibration && $0.outcome == .accepted }
+    }
     let asFound =
-      previous.flatMap {
-        $0.outcome == .accepted ? DeviceCalibration(id: $0.calibrationID, offsetC: $0.offsetC, gain: $0.gain) : nil
-      }
-      ?? .identity
+      previous.map { DeviceCalibration(id: $0.calibrationID, offsetC: $0.offsetC, gain: $0.gain) } ?? .identity
 
     if let emissivity {
       guard var adjustable = session.thermometer as? any Thermometer & EmissivitySetting else {
@@ -240,6 +261,22 @@ struct CalibrateCommand: ParsableCommand {
         print("error: \(error.message)", to: &standardError)
         throw ExitCode(1)
       }
+      if adjustable.emissivityNeedsPowerCycle {
+        // Readings now would be taken under the old value and recorded under the new one.
+        print(
+          String(
+            format: "emissivity %.3f written; the sensor applies it after a power cycle: unplug and replug the head, "
+              + "then run calibrate again without --emissivity. Nothing else was recorded.", emissivity))
+        return
+      }
+      session.thermometer = adjustable
+    }
+    // What the device measures with, as recorded: read back where the device can say.
+    var recordedEmissivity = emissivity
+    if var adjustable = session.thermometer as? any Thermometer & EmissivitySetting,
+      let current = try? adjustable.currentEmissivity()
+    {
+      recordedEmissivity = current
       session.thermometer = adjustable
     }
 
@@ -276,7 +313,7 @@ struct CalibrateCommand: ParsableCommand {
       technician: reference.technician, referenceID: reference.referenceId,
       referenceCertificate: reference.referenceCertificate, referenceDueAt: try reference.referenceDueTime,
       referenceUncertaintyC: reference.referenceUncertainty, referenceEmissivity: reference.referenceEmissivity,
-      emissivity: emissivity, ambientC: reference.ambientC, humidityPercent: reference.humidity,
+      emissivity: recordedEmissivity, ambientC: reference.ambientC, humidityPercent: reference.humidity,
       distanceCM: reference.distanceCm,
       points: zip(measured, result.points).map { point, fitted in
         CalibrationRecord.Point(

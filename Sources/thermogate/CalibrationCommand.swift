@@ -103,20 +103,29 @@ struct CalibrationCommand: ParsableCommand {
         return
       }
       print(
-        "id,kind,device,time,technician,reference_id,reference_certificate,reference_uncertainty_c,emissivity,"
-          + "set_points_c,as_found_errors_c,residuals_c,as_found_offset_c,as_found_gain,offset_c,gain,"
-          + "expanded_uncertainty_c,tolerance_c,outcome,next_due")
+        "id,kind,device,address,time,technician,reference_id,reference_certificate,reference_due,"
+          + "reference_uncertainty_c,reference_emissivity,emissivity,ambient_c,humidity_percent,distance_cm,"
+          + "set_points_c,readings_c,as_found_errors_c,residuals_c,as_found_calibration_id,as_found_offset_c,"
+          + "as_found_gain,offset_c,gain,expanded_uncertainty_c,tolerance_c,outcome,failures,next_due")
       for record in records {
+        let optional: (Double?) -> String = { $0.map { String($0) } ?? "" }
         let fields: [String] = [
-          "\(record.id ?? 0)", record.kind.rawValue, record.device, Timestamp.format(record.time), record.technician,
-          record.referenceID, record.referenceCertificate ?? "", String(record.referenceUncertaintyC),
-          record.emissivity.map { String($0) } ?? "", record.points.map { String($0.setPointC) }.joined(separator: " "),
+          "\(record.id ?? 0)", record.kind.rawValue, record.device, record.address, Timestamp.format(record.time),
+          record.technician, record.referenceID, record.referenceCertificate ?? "",
+          record.referenceDueAt.map(Timestamp.format) ?? "", String(record.referenceUncertaintyC),
+          optional(record.referenceEmissivity), optional(record.emissivity), optional(record.ambientC),
+          optional(record.humidityPercent), optional(record.distanceCM),
+          record.points.map { String($0.setPointC) }.joined(separator: " "),
+          // Every raw reading: points separated by ';', readings by ' '.
+          record.points.map { $0.readings.map { String(format: "%.3f", $0) }.joined(separator: " ") }
+            .joined(separator: ";"),
           record.points.map { String(format: "%.3f", $0.asFoundErrorC) }.joined(separator: " "),
           record.points.map { String(format: "%.3f", $0.residualC) }.joined(separator: " "),
-          String(format: "%.4f", record.asFoundOffsetC), String(format: "%.5f", record.asFoundGain),
+          record.asFoundCalibrationID, String(format: "%.4f", record.asFoundOffsetC),
+          String(format: "%.5f", record.asFoundGain),
           String(format: "%.4f", record.offsetC), String(format: "%.5f", record.gain),
           String(format: "%.4f", record.expandedUncertaintyC), String(record.toleranceC), record.outcome.rawValue,
-          record.nextDueAt.map(Timestamp.format) ?? "",
+          record.failures.joined(separator: "; "), record.nextDueAt.map(Timestamp.format) ?? "",
         ]
         print(fields.map(RegisterExport.csvField).joined(separator: ","))
       }
@@ -139,6 +148,12 @@ struct CalibrationCommand: ParsableCommand {
 
     func validate() throws {
       try reference.validateCommon()
+      guard (0.05...0.3).contains(tolerance) else {
+        throw ValidationError("--tolerance must be between 0.05 and 0.3 °C")
+      }
+      guard (30...45).contains(point) else {
+        throw ValidationError("--point must be between 30 and 45 °C (35 is usual)")
+      }
     }
 
     func run() throws {
@@ -169,7 +184,10 @@ struct CalibrationCommand: ParsableCommand {
         String(
           format: "at %.2f °C: corrected reading %.3f °C, error %+.3f °C (±%.2f)", point, check.correctedMeanC,
           check.errorC, tolerance))
-      let previousCheck = history.last(where: { $0.kind == .check })?.points.first?.residualC
+      // Drift is a move under one calibration; a recalibration starts afresh.
+      let previousCheck = history.last(where: {
+        $0.kind == .check && $0.asFoundCalibrationID == calibration.id
+      })?.points.first?.residualC
       let record = CalibrationRecord(
         kind: .check, device: key, address: session.address.description, time: now,
         technician: reference.technician, referenceID: reference.referenceId,

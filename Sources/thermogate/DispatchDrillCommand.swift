@@ -25,7 +25,7 @@ struct DispatchDrillCommand: AsyncParsableCommand {
   @Option(help: "Site name for MQTT topics.") var site = "drill"
 
   func run() async throws {
-    let path = store.database
+    let path = try store.database
     try FileManager.default.createDirectory(
       atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
       withIntermediateDirectories: true)

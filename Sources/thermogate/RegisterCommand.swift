@@ -56,7 +56,8 @@ struct ShiftReportCommand: ParsableCommand {
   @Option(help: "The roster (CSV).") var roster: String
   @Option(help: "The shifts' date, YYYY-MM-DD (today when omitted).") var date: String?
   @Option(help: "Hours before a shift in which a screening counts.") var windowHours = 3.0
-  @Option(help: "The gateway configuration, for its person-ID rule (hashed IDs).") var config: String?
+  @Option(help: "The site's time zone for HH:MM shift starts (e.g. Europe/Berlin); default: this machine's.")
+  var timeZone: String?
   @Flag(help: "One JSON object per person.") var json = false
 
   func validate() throws {
@@ -67,14 +68,15 @@ struct ShiftReportCommand: ParsableCommand {
 
   func run() throws {
     var standardError = StandardError()
-    var policy = PersonIDPolicy.plain
-    if let config {
-      do {
-        policy = try GatewayConfiguration.load(path: config).personIDs
-      } catch {
-        for problem in error.problems { print(problem.description, to: &standardError) }
-        throw ExitCode(1)
+    let policy = try store.configuration()?.personIDs ?? .plain
+    let zone: TimeZone
+    if let timeZone {
+      guard let named = TimeZone(identifier: timeZone) else {
+        throw ValidationError("--time-zone: '\(timeZone)' is not a time zone name (e.g. Europe/Berlin)")
       }
+      zone = named
+    } else {
+      zone = TimeZone.current
     }
     if case .omitted = policy {
       print(
@@ -83,7 +85,7 @@ struct ShiftReportCommand: ParsableCommand {
       throw ExitCode(1)
     }
     var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone.current
+    calendar.timeZone = zone
     let day: Date
     if let date {
       let parts = date.split(separator: "-").compactMap { Int($0) }
@@ -100,7 +102,7 @@ struct ShiftReportCommand: ParsableCommand {
     }
     let shifts: ShiftRoster
     do {
-      shifts = try ShiftRoster.parse(String(decoding: data, as: UTF8.self), file: roster, day: day, timeZone: .current)
+      shifts = try ShiftRoster.parse(String(decoding: data, as: UTF8.self), file: roster, day: day, timeZone: zone)
     } catch {
       for problem in error.problems { print(problem.description, to: &standardError) }
       throw ExitCode(1)

@@ -5,11 +5,41 @@ import ThermoGateway
 
 /// Where the alert store and screening register live, for the commands that read them.
 struct StoreOption: ParsableArguments {
-  @Option(help: "The gateway's database (alerts, deliveries, silences, screening register).")
-  var database = ProcessInfo.processInfo.environment["THERMOGATE_DATABASE"] ?? "state/thermogate.sqlite"
+  @Option(
+    name: .customLong("database"),
+    help: ArgumentHelp(
+      "The gateway's database (alerts, deliveries, silences, screening register, calibration log); default: the "
+        + "--config file's, else $THERMOGATE_DATABASE, else state/thermogate.sqlite.", valueName: "database"))
+  var databaseOption: String?
+
+  @Option(
+    name: .customLong("config"),
+    help: "The gateway's configuration: its database and person-ID rule are the ones used.")
+  var configPath: String?
+
+  /// The configuration named by --config; its problems end the command (exit 1).
+  func configuration() throws -> GatewayConfiguration? {
+    guard let configPath else { return nil }
+    do {
+      return try GatewayConfiguration.load(path: configPath)
+    } catch {
+      var standardError = StandardError()
+      for problem in error.problems { print(problem.description, to: &standardError) }
+      throw ExitCode(1)
+    }
+  }
+
+  var database: String {
+    get throws {
+      if let databaseOption { return databaseOption }
+      if let configuration = try configuration() { return configuration.databasePath }
+      return ProcessInfo.processInfo.environment["THERMOGATE_DATABASE"] ?? "state/thermogate.sqlite"
+    }
+  }
 
   func open() throws -> AlertStore {
     var standardError = StandardError()
+    let database = try database
     guard FileManager.default.fileExists(atPath: database) else {
       print("error: no database at \(database) (is the gateway running here? see --database)", to: &standardError)
       throw ExitCode(1)
@@ -25,6 +55,12 @@ struct StoreOption: ParsableArguments {
   /// Opens the store, creating it (and its directory) when there is none yet.
   func openCreating() throws -> AlertStore {
     var standardError = StandardError()
+    let database = try database
+    if !FileManager.default.fileExists(atPath: database) {
+      print(
+        "note: creating a new database at \(database); the daemon reads the one its configuration names "
+          + "(give --config FILE to use that)", to: &standardError)
+    }
     do {
       try FileManager.default.createDirectory(
         atPath: (database as NSString).deletingLastPathComponent.isEmpty

@@ -10,14 +10,14 @@ import ThermoCore
   }
 
   @Test func twoPointsRecoverOffsetAndGain() throws {
-    let points = [35.0, 39.0].map { CalibrationPoint(setPointC: $0, readings: readings($0, offset: 0.4, gain: 1.02)) }
+    let points = [35.0, 39.0].map { CalibrationPoint(setPointC: $0, readings: readings($0, offset: 0.3, gain: 1.01)) }
     let result = try CalibrationFit.fit(points, asFound: .identity, referenceUncertaintyC: 0.05)
-    #expect(abs(result.gain - 1.02) < 1e-9)
-    #expect(abs(result.offsetC - 0.4) < 1e-9)
-    #expect(result.passed)
+    #expect(abs(result.gain - 1.01) < 1e-9)
+    #expect(abs(result.offsetC - 0.3) < 1e-9)
+    #expect(result.passed, "\(result.failures)")
     #expect(result.points.allSatisfy { abs($0.residualC) < 1e-9 })
     // As found (no correction): the raw mean minus the set-point.
-    #expect(abs(result.points[0].asFoundErrorC - ((35 - 0.4) / 1.02 - 35)) < 1e-9)
+    #expect(abs(result.points[0].asFoundErrorC - ((35 - 0.3) / 1.01 - 35)) < 1e-9)
   }
 
   @Test func onePointFitsAnOffsetOnly() throws {
@@ -53,7 +53,17 @@ import ThermoCore
     let offset = try CalibrationFit.fit(
       [CalibrationPoint(setPointC: 35, readings: readings(35, offset: 1.4, gain: 1))], asFound: .identity,
       referenceUncertaintyC: 0.05)
-    #expect(offset.failures.contains { $0.hasPrefix("offset 1.4") })
+    #expect(offset.failures.contains { $0.hasPrefix("the correction at 37.0 °C is 1.4") })
+    // Judged where people are screened, not at 0 °C: a device 2.6 °C high at 37 °C fails though
+    // its offset term is small, and one within 0.1 °C passes though its offset term is large.
+    let far = try CalibrationFit.fit(
+      [35.0, 39.0].map { CalibrationPoint(setPointC: $0, readings: readings($0, offset: -0.85, gain: 0.955)) },
+      asFound: .identity, referenceUncertaintyC: 0.05)
+    #expect(!far.passed)
+    let near = try CalibrationFit.fit(
+      [35.0, 39.0].map { CalibrationPoint(setPointC: $0, readings: readings($0, offset: 1.45, gain: 0.962)) },
+      asFound: .identity, referenceUncertaintyC: 0.05)
+    #expect(near.passed, "\(near.failures)")
   }
 
   @Test func aPointOutsideTheClassAfterAdjustmentFails() throws {

@@ -34,7 +34,7 @@ final class CalibrationCommandTests: XCTestCase {
   }
 
   func testTwoPointsRecoverTheSimulatorsOffsetAndGainAndAreRecorded() throws {
-    let device = "sim:mlx90614?blackbody=true&offset=0.4&gain=1.02&noise=0.02&seed=3"
+    let device = "sim:mlx90614?blackbody=true&offset=0.3&gain=1.01&noise=0.02&seed=3"
     let run = try calibrate(device, points: [35, 37, 39], extra: ["--ambient-c", "23.5", "--distance-cm", "3"])
     XCTAssertEqual(run.status, 0, run.output + run.errors)
     XCTAssertTrue(run.output.contains("ACCEPTED"), run.output)
@@ -44,9 +44,9 @@ final class CalibrationCommandTests: XCTestCase {
     let record = try show(device)
     let gain = try XCTUnwrap(record["gain"] as? Double)
     let offset = try XCTUnwrap(record["offset_c"] as? Double)
-    XCTAssertEqual(gain, 1.02, accuracy: 0.01)
-    XCTAssertEqual(offset, 0.4, accuracy: 0.3)
-    XCTAssertEqual(gain * (37 - 0.4) / 1.02 + offset, 37, accuracy: 0.05, "a corrected reading at 37 °C")
+    XCTAssertEqual(gain, 1.01, accuracy: 0.01)
+    XCTAssertEqual(offset, 0.3, accuracy: 0.3)
+    XCTAssertEqual(gain * (37 - 0.3) / 1.01 + offset, 37, accuracy: 0.05, "a corrected reading at 37 °C")
     XCTAssertEqual(record["outcome"] as? String, "accepted")
     XCTAssertEqual(record["technician"] as? String, "Ana Lima")
     XCTAssertEqual(record["reference_id"] as? String, "BB-7")
@@ -55,7 +55,7 @@ final class CalibrationCommandTests: XCTestCase {
     let points = try XCTUnwrap(record["points"] as? [[String: Any]])
     XCTAssertEqual(points.count, 3)
     XCTAssertEqual((points[0]["readings"] as? [Double])?.count, 20, "every raw reading is kept")
-    XCTAssertEqual(try XCTUnwrap(points[0]["as_found_error_c"] as? Double), (35 - 0.4) / 1.02 - 35, accuracy: 0.05)
+    XCTAssertEqual(try XCTUnwrap(points[0]["as_found_error_c"] as? Double), (35 - 0.3) / 1.01 - 35, accuracy: 0.05)
 
     // The field drift check then passes with the correction in force, and is logged.
     let check = try CLI.run([

@@ -27,17 +27,28 @@ public struct EntranceMonitor {
   private var lastSilenceCheck = -Double.infinity
   private let logger: Logger
   private var counts: [ScreeningClass: Int] = [:]
-  /// The thermometer's calibration in force, from the calibration log (nil: none recorded).
-  private let calibration: CalibrationRecord?
-  private var calibrationChecked = false
+  /// The thermometer's calibration in force, from the calibration log (nil: none recorded);
+  /// the log is read again every minute, so a calibration or a failed drift check made while the
+  /// daemon runs takes effect without a restart.
+  private var calibration: CalibrationRecord?
+  private let calibrationKey: String
+  private var calibrationAnnounced = false
+  private var lastCalibrationRead = -Double.infinity
+  /// The calibration whose due date has been alerted.
+  private var dueAlertedFor: Int64?
   private var outOfService: Bool { calibration?.outcome == .outOfService }
+  /// Out-of-service alerts carry their own device name, so a device fault that clears (the
+  /// device reads again) does not also close the out-of-service alert.
+  private var outOfServiceDevice: String { thermometer + " (calibration)" }
   private let samplesCounter: Counter
   private let latency: Metrics.Timer
 
   public init(
     entrance: String, thermometer: String, pipeline: EntrancePipeline, outlet: any ScreeningOutlet,
-    status: GatewayStatus, personIDs: PersonIDPolicy, calibration: CalibrationRecord? = nil, startedAt: Double
+    status: GatewayStatus, personIDs: PersonIDPolicy, calibration: CalibrationRecord? = nil,
+    calibrationKey: String? = nil, startedAt: Double
   ) {
+    self.calibrationKey = calibrationKey ?? thermometer
     self.personIDs = personIDs
     self.calibration = calibration
     self.entrance = entrance
@@ -67,7 +78,7 @@ public struct EntranceMonitor {
   }
 
   public mutating func handle(_ event: DeviceEvent) async {
-    if !calibrationChecked { await announceCalibration(at: event.time) }
+    await refreshCalibration(at: event.time)
     switch event {
     case .opened(let name, let time):
       device = name
@@ -142,26 +153,64 @@ public struct EntranceMonitor {
     }
   }
 
-  /// At the first event: an out-of-service device raises a fault, an overdue calibration a
-  /// `calibration_due` alert (both conditions: one open alert each until resolved).
-  private mutating func announceCalibration(at time: Double) async {
-    calibrationChecked = true
-    guard let calibration else { return }
-    if calibration.outcome == .outOfService {
-      let reasons = calibration.failures.joined(separator: "; ")
-      status.update(entrance) { $0?.lastError = "out of service since calibration #\(calibration.id ?? 0): \(reasons)" }
-      await outlet.raise(
-        Alert(
-          kind: .deviceFault, entrance: entrance, device: thermometer, raisedAt: time,
-          summary: "\(entrance): thermometer \(thermometer) is out of service (calibration #\(calibration.id ?? 0): "
-            + "\(reasons)); recalibrate it", details: JSONLine.object(["calibration": "\(calibration.id ?? 0)"])))
-    } else if let due = calibration.nextDueAt, due < time {
+  /// At the first event, then once a minute: an out-of-service mark raises a fault (and stops
+  /// screening), a newer accepted calibration applies and clears it, a passed due date raises
+  /// `calibration_due` (once per calibration; cleared by the next calibration).
+  private mutating func refreshCalibration(at time: Double) async {
+    if !calibrationAnnounced {
+      calibrationAnnounced = true
+      lastCalibrationRead = time
+      if let calibration, calibration.outcome == .outOfService { await announceOutOfService(calibration, at: time) }
+    } else if time - lastCalibrationRead >= 60 {
+      lastCalibrationRead = time
+      if let latest = await outlet.calibration(for: calibrationKey), latest.id != calibration?.id {
+        await adopt(latest, at: time)
+      }
+    }
+    if let calibration, calibration.outcome == .accepted, let due = calibration.nextDueAt, due < time,
+      dueAlertedFor != calibration.id
+    {
+      dueAlertedFor = calibration.id
       await outlet.raise(
         Alert(
           kind: .calibrationDue, entrance: entrance, device: thermometer, raisedAt: time,
           summary: "\(entrance): calibration of \(thermometer) was due on \(Timestamp.format(due))",
           details: JSONLine.object(["calibration": "\(calibration.id ?? 0)", "due": Timestamp.format(due)])))
     }
+  }
+
+  private mutating func adopt(_ record: CalibrationRecord, at time: Double) async {
+    let wasOutOfService = outOfService
+    calibration = record
+    switch record.outcome {
+    case .accepted:
+      pipeline.deviceIdentified(
+        calibration: DeviceCalibration(id: record.calibrationID, offsetC: record.offsetC, gain: record.gain),
+        warmUp: pipeline.configuration.warmUp)
+      logger.notice("\(entrance): calibration #\(record.id ?? 0) of \(thermometer) applies from now")
+      if wasOutOfService {
+        status.update(entrance) { $0?.lastError = nil }
+        await outlet.resolve(.deviceFault, entrance: entrance, device: outOfServiceDevice, at: time)
+      }
+      if dueAlertedFor != nil, (record.nextDueAt ?? .infinity) > time {
+        dueAlertedFor = nil
+        await outlet.resolve(.calibrationDue, entrance: entrance, device: thermometer, at: time)
+      }
+    case .outOfService:
+      await announceOutOfService(record, at: time)
+    }
+    await housekeeping(at: time, force: true)
+  }
+
+  private func announceOutOfService(_ record: CalibrationRecord, at time: Double) async {
+    let reasons = record.failures.joined(separator: "; ")
+    let what = record.kind == .check ? "drift check" : "calibration"
+    status.update(entrance) { $0?.lastError = "out of service since \(what) #\(record.id ?? 0): \(reasons)" }
+    await outlet.raise(
+      Alert(
+        kind: .deviceFault, entrance: entrance, device: outOfServiceDevice, raisedAt: time,
+        summary: "\(entrance): thermometer \(thermometer) is out of service (\(what) #\(record.id ?? 0): "
+          + "\(reasons)); recalibrate it", details: JSONLine.object(["calibration": "\(record.id ?? 0)"])))
   }
 
   /// Once a second of gateway time: passes whose samples stopped end, re-check windows close,

@@ -149,14 +149,15 @@ public struct GatewayDaemon: Sendable {
         ?? EntrancePipeline(configuration: pipelineConfiguration)
       let personIDs = configuration.personIDs
       let thermometer = entrance.thermometer.description
-      let calibration = calibrations[entrance.thermometer.calibrationKey]
+      let calibrationKey = entrance.thermometer.calibrationKey
+      let calibration = calibrations[calibrationKey]
       services.append(
         EntranceService(
           binding: entrance, opener: opener, settings: settings, clock: clock, badgeDesk: options.badgeDesk,
           makeMonitor: {
             EntranceMonitor(
               entrance: entrance.name, thermometer: thermometer, pipeline: pipeline, outlet: outlet, status: status,
-              personIDs: personIDs, calibration: calibration, startedAt: clock.now())
+              personIDs: personIDs, calibration: calibration, calibrationKey: calibrationKey, startedAt: clock.now())
           },
           onFinish: { pipeline in
             carried.keep(entrance.name, configuration: pipelineConfiguration, pipeline: pipeline)

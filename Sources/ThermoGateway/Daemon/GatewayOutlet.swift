@@ -26,6 +26,15 @@ public struct GatewayOutlet: ScreeningOutlet {
     self.statusPublishers = statusPublishers
   }
 
+  public func calibration(for key: String) async -> CalibrationRecord? {
+    do {
+      return try store.currentCalibrations()[key]
+    } catch {
+      logger.error("reading the calibration log: \(error.description)")
+      return nil
+    }
+  }
+
   public func stateChanged(entrance: String, to state: EntranceState) async {
     for publisher in statusPublishers {
       // A broker that is away misses intermediate states; the next change (or reconnect's

@@ -15,8 +15,11 @@ public protocol ScreeningOutlet: Sendable {
   func releaseGate(entrance: String) async
   /// The entrance's state changed (published retained on MQTT for guard displays).
   func stateChanged(entrance: String, to state: EntranceState) async
+  /// What the calibration log says of a device now (its latest calibration or failed check).
+  func calibration(for key: String) async -> CalibrationRecord?
 }
 
 extension ScreeningOutlet {
   public func stateChanged(entrance: String, to state: EntranceState) async {}
+  public func calibration(for key: String) async -> CalibrationRecord? { nil }
 }
