@@ -66,24 +66,29 @@ PREFIX ?= /usr/local
 SYSTEMD_DIR ?= /etc/systemd/system
 CONFIG_DIR ?= /etc/thermogate
 INSTALL_BIN ?= .build/release/thermogate
-install: deps
+# Writing into a DESTDIR needs no privileges; installing on this machine does.
+INSTALL_SUDO = $(if $(DESTDIR),,$(SUDO))
+install:
+	@# Staging into DESTDIR (packaging) installs nothing on this machine, apt packages included.
+	@if [ -z "$(DESTDIR)" ]; then $(MAKE) --no-print-directory deps; fi
 	@if [ "$(INSTALL_BIN)" = .build/release/thermogate ]; then $(SWIFT) build -c release; fi
-	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/thermogate
-	mkdir -p $(DESTDIR)$(SYSTEMD_DIR)
-	sed 's|/usr/local|$(PREFIX)|g' systemd/thermogate.service > $(DESTDIR)$(SYSTEMD_DIR)/thermogate.service
-	chmod 0644 $(DESTDIR)$(SYSTEMD_DIR)/thermogate.service
-	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/thermogate/README.md
-	install -D -m 0644 hardware-notes.md $(DESTDIR)$(PREFIX)/share/doc/thermogate/hardware-notes.md
+	$(INSTALL_SUDO) install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/thermogate
+	$(INSTALL_SUDO) mkdir -p $(DESTDIR)$(SYSTEMD_DIR)
+	sed -e 's|/usr/local|$(PREFIX)|g' -e 's|/etc/thermogate|$(CONFIG_DIR)|g' systemd/thermogate.service \
+	  | $(INSTALL_SUDO) tee $(DESTDIR)$(SYSTEMD_DIR)/thermogate.service >/dev/null
+	$(INSTALL_SUDO) chmod 0644 $(DESTDIR)$(SYSTEMD_DIR)/thermogate.service
+	$(INSTALL_SUDO) install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/thermogate/README.md
+	$(INSTALL_SUDO) install -D -m 0644 hardware-notes.md $(DESTDIR)$(PREFIX)/share/doc/thermogate/hardware-notes.md
 	@# An existing configuration is never overwritten.
 	@if [ ! -e $(DESTDIR)$(CONFIG_DIR)/thermogate.yaml ]; then \
-	  install -D -m 0640 examples/thermogate.yaml $(DESTDIR)$(CONFIG_DIR)/thermogate.yaml; fi
+	  $(INSTALL_SUDO) install -D -m 0640 examples/thermogate.yaml $(DESTDIR)$(CONFIG_DIR)/thermogate.yaml; fi
 	@if [ -z "$(DESTDIR)" ]; then \
 	  getent group thermogate >/dev/null || $(SUDO) groupadd --system thermogate; \
 	  getent passwd thermogate >/dev/null || $(SUDO) useradd --system --gid thermogate \
 	    --home-dir /var/lib/thermogate --no-create-home --shell /usr/sbin/nologin thermogate; \
-	  chgrp thermogate $(CONFIG_DIR)/thermogate.yaml; \
+	  $(SUDO) chgrp thermogate $(CONFIG_DIR)/thermogate.yaml; \
 	  $(MAKE) --no-print-directory install-udev; \
-	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	  if [ -d /run/systemd/system ]; then $(SUDO) systemctl daemon-reload; fi; \
 	  echo "edit $(CONFIG_DIR)/thermogate.yaml, then: systemctl enable --now thermogate"; \
 	else \
 	  install -D -m 0644 udev-rules/70-thermogate.rules $(DESTDIR)/etc/udev/rules.d/70-thermogate.rules; \

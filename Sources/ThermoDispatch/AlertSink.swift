@@ -45,6 +45,14 @@ public struct LogSink: AlertSink {
 public protocol GateOutput: Sendable {
   func hold(entrance: String) async throws
   func release(entrance: String) async throws
+  /// Holds for one alert: the turnstile stays held until every alert holding it is released.
+  func hold(entrance: String, alertID: Int64) async throws
+  func release(entrance: String, alertID: Int64) async throws
+}
+
+extension GateOutput {
+  public func hold(entrance: String, alertID: Int64) async throws { try await hold(entrance: entrance) }
+  public func release(entrance: String, alertID: Int64) async throws { try await release(entrance: entrance) }
 }
 
 /// The guard post's gate: holds the entrance's turnstile for person alerts. Condition alerts
@@ -73,7 +81,7 @@ public struct GateSink: AlertSink {
     guard job.kind.concernsAPerson, job.sequence == 0 else { return .delivered }
     guard now() - job.raisedAt <= maximumAge else { return .delivered }
     do {
-      try await gate.hold(entrance: job.entrance)
+      try await gate.hold(entrance: job.entrance, alertID: job.alertID)
       return .delivered
     } catch {
       return .retry("holding the gate at \(job.entrance): \(error)")

@@ -379,6 +379,22 @@ public final class AlertStore: Sendable {
     }
   }
 
+  /// One alert by its ID, with its delivery rows.
+  public func alert(id: Int64) throws(StoreError) -> AlertView? {
+    do {
+      return try database.read { db in
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id]) else {
+          return nil
+        }
+        let deliveries = try Row.fetchAll(
+          db, sql: "SELECT * FROM delivery WHERE alert_id = ? ORDER BY sequence, sink", arguments: [id])
+        return AlertView(row: row, deliveries: deliveries.map(DeliveryView.init(row:)))
+      }
+    } catch {
+      throw StoreError(operation: "read alert \(id)", underlying: error)
+    }
+  }
+
   /// How many deliveries wait, and since when the oldest (for metrics and health).
   public func queueDepth() throws(StoreError) -> (pending: Int, oldestDueAt: Double?) {
     do {

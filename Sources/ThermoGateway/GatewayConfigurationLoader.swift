@@ -55,7 +55,11 @@ struct GatewayConfigurationLoader {
     if let node = top["person_ids"] { configuration.personIDs = personIDs(node) }
     if let node = top["http"] { configuration.http = http(node) }
     if configuration.http.token == nil, let token = environment["THERMOGATE_API_TOKEN"], !token.isEmpty {
-      configuration.http.token = Secret(token)
+      if token.count < 16 {
+        reader.report(top["http"] ?? root, "THERMOGATE_API_TOKEN must be at least 16 characters")
+      } else {
+        configuration.http.token = Secret(token)
+      }
     }
     return configuration
   }
@@ -103,6 +107,12 @@ struct GatewayConfigurationLoader {
       if let node = fields["ambient_reference"], let reference = address(node, "\(path).ambient_reference") {
         if reference == thermometer {
           reader.report(node, "\(path).ambient_reference must be another device than the thermometer")
+        } else if reference.driver != .sim {
+          if let other = thermometers[reference.description] {
+            reader.report(
+              node, "\(path).ambient_reference: device \(reference) is already bound to entrance '\(other)'")
+          }
+          thermometers[reference.description] = entranceName
         }
         entrance.ambientReference = reference
       }
@@ -125,11 +135,15 @@ struct GatewayConfigurationLoader {
           reader.report(node, "\(path).gate must be a relay: relay:serial=ID?channel=N (or sim:relay?channel=N)")
         } else if gate.integerOption("channel") == nil {
           reader.report(node, "\(path).gate needs ?channel=N, the relay channel that holds this turnstile")
-        } else if gate.driver == .relay {
-          if let other = gates[gate.description] {
+        } else {
+          // One channel, however its number is written (1, 01, 0x1), holds one turnstile.
+          var board = gate
+          board.options["channel"] = nil
+          let key = "\(board)#\(gate.integerOption("channel") ?? 0)"
+          if let other = gates[key] {
             reader.report(node, "\(path).gate: relay channel \(gate) already holds entrance '\(other)'")
           }
-          gates[gate.description] = entranceName
+          gates[key] = entranceName
         }
         entrance.gate = gate
       }
@@ -264,7 +278,17 @@ struct GatewayConfigurationLoader {
     }
     if let envNode, let variable = reader.string(envNode, "\(path).\(key)_env") {
       guard let value = environment[variable], !value.isEmpty else {
-        reader.report(envNode, "\(path).\(key)_env: environment variable \(variable) is not set")
+        // Name the variable only when it looks like one: a secret pasted here by mistake must
+        // not end up in the output or the journal.
+        let looksLikeAName =
+          !variable.isEmpty && variable.count <= 64
+          && variable.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        reader.report(
+          envNode,
+          looksLikeAName
+            ? "\(path).\(key)_env: environment variable \(variable) is not set"
+            : "\(path).\(key)_env must name an environment variable (upper-case letters, digits, _), not hold the secret"
+        )
         return nil
       }
       return Secret(value)
@@ -385,7 +409,9 @@ struct GatewayConfigurationLoader {
       configuration.retry.maximumDelay = value
     }
     if configuration.retry.maximumDelay < configuration.retry.initialDelay {
-      reader.report(fields["retry_maximum_s"], "alerts.retry_maximum_s must not be below retry_initial_s")
+      reader.report(
+        fields["retry_maximum_s"] ?? fields["retry_initial_s"],
+        "alerts.retry_maximum_s (\(configuration.retry.maximumDelay) s) must not be below retry_initial_s")
     }
   }
 

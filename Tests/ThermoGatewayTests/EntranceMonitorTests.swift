@@ -15,12 +15,15 @@ actor RecordingOutlet: ScreeningOutlet {
     decisions.append(decision)
     return Int64(decisions.count)
   }
-  func raise(_ alert: Alert) async { alerts.append(alert) }
+  func raise(_ alert: Alert) async -> Int64? {
+    alerts.append(alert)
+    return Int64(alerts.count)
+  }
   func resolve(_ kind: AlertKind, entrance: String, device: String?, at time: Double) async {
     resolved.append((kind, device))
   }
   func isSilenced(entrance: String, at time: Double) async -> Bool { false }
-  func releaseGate(entrance: String) async { releases.append(entrance) }
+  func releaseGate(entrance: String, alertID: Int64) async { releases.append("\(entrance):\(alertID)") }
 }
 
 @Suite struct EntranceMonitorTests {
@@ -100,10 +103,33 @@ actor RecordingOutlet: ScreeningOutlet {
     #expect(status.status(of: "north")?.state == .fault)
     await monitor.handle(.opened(device: "sim:mlx90614", at: 1010))
     await monitor.handle(.sample(Sample(time: 1010.1, objectC: 21.5, ambientC: 22)))
-    #expect(await outlet.resolved.map(\.0) == [.deviceFault])
+    #expect(await outlet.resolved.map(\.0).contains(.deviceFault))
     let missing = DeviceFault(kind: .disconnected, message: "gone")
     await monitor.handle(.closed(missing, at: 1011))
     #expect(status.status(of: "north")?.state == .noDevice)
     #expect(await outlet.alerts.map(\.kind) == [.deviceFault, .deviceMissing])
+  }
+
+  @Test func aReloadWithTheSameThermometerDoesNotRestartItsWarmUp() async throws {
+    var configuration = EntranceConfiguration()
+    configuration.warmUp = 30
+    let outlet = RecordingOutlet()
+    let status = GatewayStatus(entrances: ["north"])
+    var first = EntranceMonitor(
+      entrance: "north", thermometer: "sim:mlx90614", pipeline: EntrancePipeline(configuration: configuration),
+      outlet: outlet, status: status, personIDs: .plain, startedAt: 1000)
+    await first.handle(.opened(device: "sim:mlx90614", at: 1000))
+    await first.handle(.sample(Sample(time: 1040, objectC: 21.5, ambientC: 22)))
+    #expect(status.status(of: "north")?.state == .ready)
+
+    for (keeps, expected) in [(true, EntranceState.ready), (false, .warming)] {
+      let board = GatewayStatus(entrances: ["north"])
+      var reloaded = EntranceMonitor(
+        entrance: "north", thermometer: "sim:mlx90614", pipeline: first.pipeline, outlet: outlet, status: board,
+        personIDs: .plain, keepsWarmUp: keeps, startedAt: 1041)
+      await reloaded.handle(.opened(device: "sim:mlx90614", at: 1041))
+      await reloaded.handle(.sample(Sample(time: 1042, objectC: 21.5, ambientC: 22)))
+      #expect(board.status(of: "north")?.state == expected, "keepsWarmUp: \(keeps)")
+    }
   }
 }

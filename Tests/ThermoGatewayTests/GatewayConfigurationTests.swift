@@ -100,6 +100,26 @@ import ThermoGateway
     #expect(found.contains { $0.hasPrefix("gate.yaml:3:") && $0.contains("already holds entrance 'a'") })
   }
 
+  @Test func aRelayChannelWrittenTwoWaysIsStillOneChannel() {
+    let found = problems(
+      """
+      entrances:
+        - {name: a, thermometer: "mcp2221:serial=1", gate: "relay:serial=R1?channel=1"}
+        - {name: b, thermometer: "mcp2221:serial=2", gate: "relay:serial=R1?channel=0x1"}
+        - {name: c, thermometer: "mcp2221:serial=3", ambient_reference: "mcp2221:serial=1"}
+      """)
+    #expect(found.contains { $0.hasPrefix("gate.yaml:3:") && $0.contains("already holds entrance 'a'") })
+    #expect(found.contains { $0.hasPrefix("gate.yaml:4:") && $0.contains("already bound to entrance 'a'") })
+  }
+
+  @Test func aSecretPastedIntoAnEnvKeyIsNotEchoed() {
+    let found = problems(
+      "sinks:\n  - {name: d, type: webhook, url: \"https://x.org/h\", secret_env: \"s3cr3t-value-9f8e\"}\n")
+    #expect(found.count == 1)
+    #expect(!found[0].contains("s3cr3t-value-9f8e"))
+    #expect(found[0].contains("must name an environment variable"))
+  }
+
   @Test func undefinedSinksAreNamed() {
     let found = problems("sinks:\n  - {name: log, type: log}\nroutes:\n  - {sinks: [log, pager]}\n")
     #expect(found == ["gate.yaml:4:19: routes[0].sinks: no sink named 'pager' (defined: log)"])

@@ -168,6 +168,24 @@ final class DaemonTests: XCTestCase {
     XCTAssertTrue(metrics.contains("thermogate_delivery_attempts_total{"))
     XCTAssertTrue(metrics.contains("thermogate_alert_queue_depth"))
 
+    // SIGHUP with a valid file that cannot run (its port is taken): back to the running one.
+    let blocker = try ListeningSocket()
+    try configuration(extraEntrance: true).replacingOccurrences(of: "port: 0", with: "port: \(blocker.port)")
+      .write(toFile: configPath, atomically: true, encoding: .utf8)
+    kill(daemon.pid, SIGHUP)
+    try waitUntil("the daemon falls back to the previous configuration", timeout: 30) {
+      let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+      return text.split(separator: "\n").filter { $0.hasPrefix("listening on http://") }.count >= 3
+        && ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").contains("going back to the previous one")
+    }
+    let fallback = try XCTUnwrap(
+      (try String(contentsOfFile: output, encoding: .utf8)).split(separator: "\n")
+        .last { $0.hasPrefix("listening on http://") }?.split(separator: ":").last.flatMap { Int($0) })
+    try waitUntil("three entrances after the fallback", timeout: 30) {
+      try API(port: fallback, token: token).states().keys.sorted() == ["lobby", "north", "south"]
+    }
+    blocker.close()
+
     // SIGTERM: a clean exit, and the register holds north's screenings.
     XCTAssertTrue(daemon.stop(signal: SIGTERM, timeout: 20), "the daemon exits after SIGTERM")
     XCTAssertEqual(daemon.exitStatus, 0)
@@ -192,6 +210,37 @@ final class DaemonTests: XCTestCase {
     XCTFail("timed out waiting for \(what); daemon log tail:\n\(log.suffix(3000))")
     throw XCTSkip("stopping after a timeout")
   }
+}
+
+/// A TCP port held open by the test (a listener nobody answers).
+final class ListeningSocket {
+  let port: Int
+  private var descriptor: Int32
+
+  init() throws {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    self.descriptor = descriptor
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+        bind(descriptor, pointer, length) == 0 && listen(descriptor, 1) == 0
+          && getsockname(descriptor, pointer, &length) == 0
+      }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    port = Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  func close() {
+    if descriptor >= 0 { _ = Glibc.close(descriptor) }
+    descriptor = -1
+  }
+
+  deinit { close() }
 }
 
 /// A blocking HTTP client for the daemon's API.

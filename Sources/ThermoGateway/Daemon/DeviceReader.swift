@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import ThermoCore
 import ThermoDevices
@@ -26,6 +27,19 @@ public final class DeviceReader: Sendable {
 
   private let stopRequested = Atomic<Bool>(false)
   private let finished = Mutex<Bool>(false)
+  private let dropped = Atomic<Int>(0)
+
+  /// Hands an event to the monitor. When the monitor falls far behind (a store that stalls on
+  /// its disk), the oldest events give way; that is logged, never silent.
+  private func send(_ events: AsyncStream<DeviceEvent>.Continuation, _ event: DeviceEvent) {
+    if case .dropped = events.yield(event) {
+      let count = dropped.add(1, ordering: .relaxed).newValue
+      if count == 1 || count % 1000 == 0 {
+        Logger(label: "thermogate.device").error(
+          "the entrance is not keeping up with its device: \(count) event(s) dropped (is the database stalled?)")
+      }
+    }
+  }
 
   public init() {}
 
@@ -59,12 +73,12 @@ public final class DeviceReader: Sendable {
       do {
         thermometer = try open()
       } catch {
-        events.yield(.openFailed(error, at: clock.now()))
+        send(events, .openFailed(error, at: clock.now()))
         wait(gatewaySeconds: backoff.next(), clock: clock, ticking: events)
         continue
       }
       backoff.reset()
-      events.yield(.opened(device: device, at: clock.now()))
+      send(events, .opened(device: device, at: clock.now()))
       sample(thermometer, reference: &reference, settings: settings, clock: clock, events: events)
     }
     events.finish()
@@ -87,14 +101,14 @@ public final class DeviceReader: Sendable {
           sample.ambientC = ambient
         }
         failures = 0
-        events.yield(.sample(sample))
+        send(events, .sample(sample))
       } catch {
         failures += 1
         if error.kind == .disconnected || error.kind == .access || failures >= settings.failuresBeforeReopen {
-          events.yield(.closed(error, at: time))
+          send(events, .closed(error, at: time))
           return
         }
-        events.yield(.readFailed(error, at: time))
+        send(events, .readFailed(error, at: time))
       }
       nextTick += settings.sampleInterval
       let now = clock.now()
@@ -111,7 +125,7 @@ public final class DeviceReader: Sendable {
     while !isStopped {
       let now = clock.now()
       guard now < end else { return }
-      events.yield(.tick(now))
+      send(events, .tick(now))
       sleep(realSeconds: min(clock.realSeconds(end - now), 0.1))
     }
   }

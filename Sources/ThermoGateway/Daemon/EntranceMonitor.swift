@@ -17,16 +17,24 @@ public struct EntranceMonitor {
   private let status: GatewayStatus
   private let thermometer: String
   private var device: String
-  private var state: EntranceState = .noDevice
+  /// Nil until the first publication, so the state gauges are set from the start.
+  private var state: EntranceState?
   private var faultState: EntranceState?
   /// A condition alert was raised for the thermometer in this episode (cleared when it opens).
   private var deviceAlertRaised: AlertKind?
   private var deviceOpen = false
+  private var readSinceOpen = false
+  /// After a reload with the same thermometer: its first reopening is not a new power-up.
+  private var skipNextWarmUp = false
+  /// A sensor-fault screening (stuck, error flags) was alerted; the next judged pass clears it.
+  private var sensorFaultAlerted = false
   private var silenced = false
   private var lastHousekeeping = -Double.infinity
   private var lastSilenceCheck = -Double.infinity
   private let logger: Logger
   private var counts: [ScreeningClass: Int] = [:]
+  /// The elevated alert that opened each re-check, so a cleared re-check releases that hold.
+  private var recheckAlerts: [Int: Int64] = [:]
   /// The thermometer's calibration in force, from the calibration log (nil: none recorded);
   /// the log is read again every minute, so a calibration or a failed drift check made while the
   /// daemon runs takes effect without a restart.
@@ -46,8 +54,9 @@ public struct EntranceMonitor {
   public init(
     entrance: String, thermometer: String, pipeline: EntrancePipeline, outlet: any ScreeningOutlet,
     status: GatewayStatus, personIDs: PersonIDPolicy, calibration: CalibrationRecord? = nil,
-    calibrationKey: String? = nil, startedAt: Double
+    calibrationKey: String? = nil, keepsWarmUp: Bool = false, startedAt: Double
   ) {
+    skipNextWarmUp = keepsWarmUp
     self.calibrationKey = calibrationKey ?? thermometer
     self.personIDs = personIDs
     self.calibration = calibration
@@ -83,19 +92,28 @@ public struct EntranceMonitor {
     case .opened(let name, let time):
       device = name
       deviceOpen = true
+      readSinceOpen = false
       faultState = nil
-      pipeline.deviceConnected(at: time)
-      logger.info("thermometer \(name) open; warming up for \(pipeline.configuration.warmUp) s")
+      if skipNextWarmUp {
+        skipNextWarmUp = false
+        logger.info("thermometer \(name) open again after the reload; its warm-up carries on")
+      } else {
+        pipeline.deviceConnected(at: time)
+        logger.info("thermometer \(name) open; warming up for \(pipeline.configuration.warmUp) s")
+      }
       await housekeeping(at: time, force: true)
 
     case .sample(let sample):
       // The device is back only once it reads again: a port that opens and then never answers
-      // stays one fault, not a fault per reopening.
-      if let kind = deviceAlertRaised {
+      // stays one fault, not a fault per reopening. Resolved in the store whether or not this
+      // process raised them (a restart, a reload), so the next episode notifies again.
+      if !readSinceOpen {
+        readSinceOpen = true
+        if deviceAlertRaised != nil { logger.notice("thermometer \(device) reads again") }
         deviceAlertRaised = nil
-        logger.notice("thermometer \(device) reads again")
         status.update(entrance) { $0?.lastError = nil }
-        await outlet.resolve(kind, entrance: entrance, device: thermometer, at: sample.time)
+        await outlet.resolve(.deviceMissing, entrance: entrance, device: thermometer, at: sample.time)
+        await outlet.resolve(.deviceFault, entrance: entrance, device: thermometer, at: sample.time)
       }
       let received = ContinuousClock.now
       samplesCounter.increment()
@@ -104,7 +122,8 @@ public struct EntranceMonitor {
       // never screens anyone.
       if !outOfService, pipeline.ingest(sample) {
         while let decision = pipeline.nextDecision() { await handle(decision) }
-        latency.recordNanoseconds(Int64((ContinuousClock.now - received).components.attoseconds / 1_000_000_000))
+        let elapsed = (ContinuousClock.now - received).components
+        latency.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
       }
       await housekeeping(at: sample.time, force: false)
 
@@ -160,7 +179,15 @@ public struct EntranceMonitor {
     if !calibrationAnnounced {
       calibrationAnnounced = true
       lastCalibrationRead = time
-      if let calibration, calibration.outcome == .outOfService { await announceOutOfService(calibration, at: time) }
+      if let calibration, calibration.outcome == .outOfService {
+        await announceOutOfService(calibration, at: time)
+      } else if let calibration {
+        // Closes what an earlier run raised and a recalibration has since answered.
+        await outlet.resolve(.deviceFault, entrance: entrance, device: outOfServiceDevice, at: time)
+        if (calibration.nextDueAt ?? .infinity) > time {
+          await outlet.resolve(.calibrationDue, entrance: entrance, device: thermometer, at: time)
+        }
+      }
     } else if time - lastCalibrationRead >= 60 {
       lastCalibrationRead = time
       if let latest = await outlet.calibration(for: calibrationKey), latest.id != calibration?.id {
@@ -227,7 +254,7 @@ public struct EntranceMonitor {
       lastSilenceCheck = time
       silenced = await outlet.isSilenced(entrance: entrance, at: time)
     }
-    if publishState(at: time) { await outlet.stateChanged(entrance: entrance, to: state) }
+    if publishState(at: time), let state { await outlet.stateChanged(entrance: entrance, to: state) }
   }
 
   /// Updates the status board; true when the state changed.
@@ -253,7 +280,7 @@ public struct EntranceMonitor {
         Gauge(label: "thermogate_entrance_state", dimensions: [("entrance", entrance), ("state", candidate.rawValue)])
           .record(candidate == next ? 1 : 0)
       }
-      logger.info("\(entrance): \(state.rawValue) → \(next.rawValue)")
+      logger.info("\(entrance): \(state?.rawValue ?? "starting") → \(next.rawValue)")
       state = next
     }
     status.update(entrance) {
@@ -292,6 +319,10 @@ public struct EntranceMonitor {
     let body = decision.bodyC.map { String(format: "%.1f °C", $0) } ?? "-"
     let threshold = String(format: "%.1f °C", decision.thresholdC)
     let who = personIDs.protect(decision.person).map { " (\($0))" } ?? ""
+    if sensorFaultAlerted, [.normal, .elevated, .fever].contains(decision.screeningClass) {
+      sensorFaultAlerted = false
+      await outlet.resolve(.deviceFault, entrance: entrance, device: device, at: decision.time)
+    }
     switch decision.screeningClass {
     case .fever:
       await outlet.raise(
@@ -300,19 +331,26 @@ public struct EntranceMonitor {
           summary: "FEVER at \(entrance)\(who): body \(body), threshold \(threshold); hold and call the duty doctor",
           details: details(decision), screeningID: registerID))
     case .elevated:
-      await outlet.raise(
+      let alertID = await outlet.raise(
         Alert(
           kind: .elevated, entrance: entrance, device: device, raisedAt: decision.time,
           summary: "Elevated at \(entrance)\(who): body \(body), threshold \(threshold); re-check in a few minutes",
           details: details(decision), screeningID: registerID))
+      if let recheck = decision.recheck, recheck.role == .opened, let alertID {
+        recheckAlerts[recheck.id] = alertID
+        if recheckAlerts.count > 1000, let oldest = recheckAlerts.keys.min() { recheckAlerts[oldest] = nil }
+      }
     case .fault:
+      sensorFaultAlerted = true
       await outlet.raise(
         Alert(
           kind: .deviceFault, entrance: entrance, device: device, raisedAt: decision.time,
           summary: "\(entrance): sensor fault on \(device) (\(decision.reason.rawValue))", details: details(decision),
           screeningID: registerID))
     case .normal where decision.recheck?.role == .cleared:
-      await outlet.releaseGate(entrance: entrance)
+      if let recheck = decision.recheck, let alertID = recheckAlerts.removeValue(forKey: recheck.id) {
+        await outlet.releaseGate(entrance: entrance, alertID: alertID)
+      }
     case .normal, .retry, .noSubject:
       break
     }

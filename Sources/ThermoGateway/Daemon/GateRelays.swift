@@ -6,9 +6,9 @@ import ThermoSimulation
 /// The turnstile relays of all entrances behind the dispatcher's `GateOutput`: each entrance's
 /// channel on its board, boards opened when first needed and reopened after a failure.
 public actor GateRelays: GateOutput {
-  private let gates: [String: DeviceAddress]
-  private let usb: USBContext?
-  private let status: GatewayStatus?
+  private var gates: [String: DeviceAddress]
+  private var usb: USBContext?
+  private var status: GatewayStatus?
   private var boards: [String: any RelaySwitch] = [:]
   private let logger = Logger(label: "thermogate.gate")
   /// Simulated boards, one per `sim:relay` address, so a test or the demo can read them back.
@@ -16,9 +16,12 @@ public actor GateRelays: GateOutput {
 
   /// A hold nobody releases (no acknowledgement, no re-check) ends by itself after this long, so
   /// an entrance is never left shut: the alert stays open for the duty office.
-  private let maximumHold: Double
+  private var maximumHold: Double
   private let clock: GatewayClock
-  private var holds: [String: Int] = [:]
+  /// The alerts holding each entrance's turnstile, each with its own expiry; the relay is
+  /// released only when none is left, so clearing one person never opens the gate on another.
+  private var holds: [String: Set<Int64>] = [:]
+  private var anonymousHolds = Int64(-1)
 
   public init(
     gates: [String: DeviceAddress], usb: USBContext?, status: GatewayStatus?, maximumHold: Double = 120,
@@ -31,27 +34,62 @@ public actor GateRelays: GateOutput {
     self.clock = clock
   }
 
+  /// A new configuration: entrances and relays may have moved. Holds of entrances that keep
+  /// their relay stay; the others are released first.
+  public func configure(
+    gates newGates: [String: DeviceAddress], usb: USBContext?, status: GatewayStatus?, maximumHold: Double
+  ) {
+    self.usb = usb ?? self.usb
+    self.status = status
+    for (entrance, address) in gates where newGates[entrance] != address && !(holds[entrance]?.isEmpty ?? true) {
+      try? set(entrance, on: false)
+      holds[entrance] = nil
+    }
+    for (key, _) in boards where !newGates.values.contains(where: { Self.boardKey($0) == key }) {
+      boards[key] = nil  // closes the board (and gives its USB interface back)
+    }
+    gates = newGates
+    self.maximumHold = maximumHold
+  }
+
   public func hold(entrance: String) async throws {
+    anonymousHolds -= 1
+    try await hold(entrance: entrance, alertID: anonymousHolds)
+  }
+
+  public func hold(entrance: String, alertID: Int64) async throws {
     try set(entrance, on: true)
-    let hold = holds[entrance, default: 0] + 1
-    holds[entrance] = hold
+    holds[entrance, default: []].insert(alertID)
     let wait = clock.realSeconds(maximumHold)
     Task {
       try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-      await self.expire(entrance, hold: hold)
+      await self.expire(entrance, alertID: alertID)
     }
   }
 
-  private func expire(_ entrance: String, hold: Int) {
-    guard holds[entrance] == hold else { return }
-    holds[entrance] = nil
-    logger.notice("\(entrance): turnstile released after \(Int(maximumHold)) s without acknowledgement")
-    try? set(entrance, on: false)
+  private func expire(_ entrance: String, alertID: Int64) {
+    guard holds[entrance]?.remove(alertID) != nil else { return }
+    logger.notice("\(entrance): hold for alert \(alertID) ended after \(Int(maximumHold)) s without acknowledgement")
+    if holds[entrance]?.isEmpty ?? true { try? set(entrance, on: false) }
   }
 
+  public func release(entrance: String, alertID: Int64) async throws {
+    guard holds[entrance]?.remove(alertID) != nil else { return }
+    if holds[entrance]?.isEmpty ?? true { try set(entrance, on: false) }
+  }
+
+  /// Releases every hold of the entrance.
   public func release(entrance: String) async throws {
     holds[entrance] = nil
     try set(entrance, on: false)
+  }
+
+  /// Shutdown: no turnstile stays shut behind a gateway that is not running.
+  public func releaseAll() {
+    for entrance in holds.keys where !(holds[entrance]?.isEmpty ?? true) {
+      try? set(entrance, on: false)
+    }
+    holds = [:]
   }
 
   /// Whether the entrance's relay channel is energised, as its board reports it (simulated

@@ -68,21 +68,40 @@ public struct GatewayDaemon: Sendable {
     defer { signalTask.cancel() }
 
     var configuration = initial
+    var lastGood: GatewayConfiguration?
     let carried = PipelineCarryOver()
+    // One set of relays for the daemon's life: a reload must not leave a second owner of a board
+    // (or its hold timers) behind.
+    let gate = GateRelays(gates: [:], usb: nil, status: nil, clock: options.clock)
     while true {
-      let group = try makeGroup(configuration, registry: registry, carried: carried)
-      await control.started(group)
-      try await group.run()
+      do {
+        let group = try await makeGroup(configuration, registry: registry, carried: carried, gate: gate)
+        await control.started(group)
+        try await group.run()
+        lastGood = configuration
+      } catch {
+        // A reloaded file that passed its checks but cannot run (its port is taken, its database
+        // directory cannot be made): back to the configuration that ran.
+        guard let previous = lastGood, !(await control.isStopping) else {
+          await gate.releaseAll()
+          throw error
+        }
+        logger.error("the new configuration cannot run (\(error)); going back to the previous one")
+        configuration = previous
+        lastGood = nil  // if that fails too, give up rather than loop
+        continue
+      }
       guard let next = await control.takePendingConfiguration() else { break }
       configuration = next
     }
+    await gate.releaseAll()
     logger.notice("stopped")
   }
 
   private func makeGroup(
     _ configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry,
-    carried: PipelineCarryOver
-  ) throws -> ServiceGroup {
+    carried: PipelineCarryOver, gate: GateRelays
+  ) async throws -> ServiceGroup {
     let clock = options.clock
     try FileManager.default.createDirectory(
       atPath: (configuration.databasePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -101,11 +120,11 @@ public struct GatewayDaemon: Sendable {
       }
     }
     let usb: USBContext? = needsUSB ? try? USBContext() : nil
-    let gate = GateRelays(
+    await gate.configure(
       gates: Dictionary(
         configuration.entrances.compactMap { entrance in entrance.gate.map { (entrance.name, $0) } },
         uniquingKeysWith: { first, _ in first }),
-      usb: usb, status: status, maximumHold: configuration.maximumGateHold, clock: clock)
+      usb: usb, status: status, maximumHold: configuration.maximumGateHold)
     let sinks = makeSinks(configuration, gate: gate, clock: clock)
     let dispatcher = Dispatcher(
       store: store,
@@ -144,9 +163,10 @@ public struct GatewayDaemon: Sendable {
     for entrance in configuration.entrances {
       let pipelineConfiguration = configuration.pipelineConfiguration(for: entrance)
       let previous = carried.take(entrance.name)
-      let pipeline =
-        previous.flatMap { $0.0 == pipelineConfiguration ? $0.1 : nil }
-        ?? EntrancePipeline(configuration: pipelineConfiguration)
+      let carriedPipeline = previous.flatMap { $0.0 == pipelineConfiguration ? $0.2 : nil }
+      let pipeline = carriedPipeline ?? EntrancePipeline(configuration: pipelineConfiguration)
+      // The same thermometer, kept powered through the reload: its warm-up does not start over.
+      let keepsWarmUp = carriedPipeline != nil && previous?.1 == entrance.thermometer
       let personIDs = configuration.personIDs
       let thermometer = entrance.thermometer.description
       let calibrationKey = entrance.thermometer.calibrationKey
@@ -157,10 +177,13 @@ public struct GatewayDaemon: Sendable {
           makeMonitor: {
             EntranceMonitor(
               entrance: entrance.name, thermometer: thermometer, pipeline: pipeline, outlet: outlet, status: status,
-              personIDs: personIDs, calibration: calibration, calibrationKey: calibrationKey, startedAt: clock.now())
+              personIDs: personIDs, calibration: calibration, calibrationKey: calibrationKey,
+              keepsWarmUp: keepsWarmUp, startedAt: clock.now())
           },
           onFinish: { pipeline in
-            carried.keep(entrance.name, configuration: pipelineConfiguration, pipeline: pipeline)
+            carried.keep(
+              entrance.name, configuration: pipelineConfiguration, thermometer: entrance.thermometer,
+              pipeline: pipeline)
           }))
     }
     if !http.enabled {
@@ -235,6 +258,8 @@ actor DaemonControl {
     await group?.triggerGracefulShutdown()
   }
 
+  var isStopping: Bool { stopRequested }
+
   func takePendingConfiguration() -> GatewayConfiguration? {
     defer { pending = nil }
     return stopRequested ? nil : pending
@@ -243,13 +268,15 @@ actor DaemonControl {
 
 /// Entrance pipelines handed from one configuration's services to the next on reload.
 final class PipelineCarryOver: Sendable {
-  private let pipelines = Mutex<[String: (EntranceConfiguration, EntrancePipeline)]>([:])
+  private let pipelines = Mutex<[String: (EntranceConfiguration, DeviceAddress, EntrancePipeline)]>([:])
 
-  func keep(_ entrance: String, configuration: EntranceConfiguration, pipeline: EntrancePipeline) {
-    pipelines.withLock { $0[entrance] = (configuration, pipeline) }
+  func keep(
+    _ entrance: String, configuration: EntranceConfiguration, thermometer: DeviceAddress, pipeline: EntrancePipeline
+  ) {
+    pipelines.withLock { $0[entrance] = (configuration, thermometer, pipeline) }
   }
 
-  func take(_ entrance: String) -> (EntranceConfiguration, EntrancePipeline)? {
+  func take(_ entrance: String) -> (EntranceConfiguration, DeviceAddress, EntrancePipeline)? {
     pipelines.withLock { $0.removeValue(forKey: entrance) }
   }
 }

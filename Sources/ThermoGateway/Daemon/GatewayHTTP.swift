@@ -118,8 +118,8 @@ public struct GatewayHTTP: Sendable {
       guard try await dispatcher.acknowledge(id: id, by: person) else {
         return problem("no open alert \(id)", status: .notFound)
       }
-      if let alert = try store.alerts(limit: 100_000).first(where: { $0.id == id }), alert.kind.concernsAPerson {
-        try? await gate.release(entrance: alert.entrance)
+      if let alert = try store.alert(id: id), alert.kind.concernsAPerson {
+        try? await gate.release(entrance: alert.entrance, alertID: id)
       }
       var line = JSONLine()
       line.add("id", Int(id))

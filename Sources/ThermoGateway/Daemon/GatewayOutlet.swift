@@ -61,11 +61,15 @@ public struct GatewayOutlet: ScreeningOutlet {
     }
   }
 
-  public func raise(_ alert: Alert) async {
+  @discardableResult
+  public func raise(_ alert: Alert) async -> Int64? {
     do {
-      try await dispatcher.raise(alert)
+      switch try await dispatcher.raise(alert) {
+      case .accepted(let id, _), .duplicate(let id), .silenced(let id, _): return id
+      }
     } catch {
       logger.error("\(alert.entrance): alert not recorded (\(alert.summary)): \(error.description)")
+      return nil
     }
   }
 
@@ -83,9 +87,9 @@ public struct GatewayOutlet: ScreeningOutlet {
     return silences.contains { ($0.entrance == nil || $0.entrance == entrance) && $0.kind == nil && $0.device == nil }
   }
 
-  public func releaseGate(entrance: String) async {
+  public func releaseGate(entrance: String, alertID: Int64) async {
     do {
-      try await gate.release(entrance: entrance)
+      try await gate.release(entrance: entrance, alertID: alertID)
     } catch {
       logger.error("\(entrance): could not release the turnstile: \(error)")
     }
