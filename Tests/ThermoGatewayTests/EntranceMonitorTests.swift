@@ -10,6 +10,10 @@ actor RecordingOutlet: ScreeningOutlet {
   var alerts: [Alert] = []
   var resolved: [(AlertKind, String?)] = []
   var releases: [String] = []
+  var logged: CalibrationRecord?
+
+  func setCalibration(_ record: CalibrationRecord) { logged = record }
+  func calibration(for key: String) async -> CalibrationRecord? { logged }
 
   func record(_ decision: Decision, entrance: String, device: String?) async -> Int64? {
     decisions.append(decision)
@@ -131,5 +135,19 @@ actor RecordingOutlet: ScreeningOutlet {
       await reloaded.handle(.sample(Sample(time: 1042, objectC: 21.5, ambientC: 22)))
       #expect(board.status(of: "north")?.state == expected, "keepsWarmUp: \(keeps)")
     }
+  }
+
+  @Test func aRealThermometerNeverCalibratedIsDueAndItsFirstCalibrationClosesThat() async throws {
+    let outlet = RecordingOutlet()
+    let status = GatewayStatus(entrances: ["north"])
+    var monitor = EntranceMonitor(
+      entrance: "north", thermometer: "mcp2221:serial=1", pipeline: EntrancePipeline(), outlet: outlet,
+      status: status, personIDs: .plain, requiresCalibration: true, startedAt: 1000)
+    await monitor.handle(.opened(device: "mcp2221:serial=1", at: 1000))
+    #expect(await outlet.alerts.map(\.kind) == [.calibrationDue])
+    #expect(await outlet.alerts.first?.summary.contains("never been calibrated") == true)
+    await outlet.setCalibration(record(outcome: .accepted, due: 10_000_000))
+    await monitor.handle(.sample(Sample(time: 1061, objectC: 21.5, ambientC: 22)))
+    #expect(await outlet.resolved.contains { $0.0 == .calibrationDue })
   }
 }

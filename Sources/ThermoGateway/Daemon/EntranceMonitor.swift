@@ -26,6 +26,8 @@ public struct EntranceMonitor {
   private var readSinceOpen = false
   /// After a reload with the same thermometer: its first reopening is not a new power-up.
   private var skipNextWarmUp = false
+  /// A real thermometer with no correction anywhere (log or file) is reported as due.
+  private let requiresCalibration: Bool
   /// A sensor-fault screening (stuck, error flags) was alerted; the next judged pass clears it.
   private var sensorFaultAlerted = false
   private var silenced = false
@@ -54,8 +56,10 @@ public struct EntranceMonitor {
   public init(
     entrance: String, thermometer: String, pipeline: EntrancePipeline, outlet: any ScreeningOutlet,
     status: GatewayStatus, personIDs: PersonIDPolicy, calibration: CalibrationRecord? = nil,
-    calibrationKey: String? = nil, keepsWarmUp: Bool = false, startedAt: Double
+    calibrationKey: String? = nil, keepsWarmUp: Bool = false, requiresCalibration: Bool = false,
+    startedAt: Double
   ) {
+    self.requiresCalibration = requiresCalibration
     skipNextWarmUp = keepsWarmUp
     self.calibrationKey = calibrationKey ?? thermometer
     self.personIDs = personIDs
@@ -181,6 +185,13 @@ public struct EntranceMonitor {
       lastCalibrationRead = time
       if let calibration, calibration.outcome == .outOfService {
         await announceOutOfService(calibration, at: time)
+      } else if calibration == nil, requiresCalibration {
+        dueAlertedFor = 0  // so the first calibration closes it
+        await outlet.raise(
+          Alert(
+            kind: .calibrationDue, entrance: entrance, device: thermometer, raisedAt: time,
+            summary: "\(entrance): \(thermometer) has never been calibrated (thermogate calibrate)",
+            details: JSONLine.object(["calibration": "none"])))
       } else if let calibration {
         // Closes what an earlier run raised and a recalibration has since answered.
         await outlet.resolve(.deviceFault, entrance: entrance, device: outOfServiceDevice, at: time)

@@ -178,7 +178,10 @@ public struct GatewayDaemon: Sendable {
             EntranceMonitor(
               entrance: entrance.name, thermometer: thermometer, pipeline: pipeline, outlet: outlet, status: status,
               personIDs: personIDs, calibration: calibration, calibrationKey: calibrationKey,
-              keepsWarmUp: keepsWarmUp, startedAt: clock.now())
+              keepsWarmUp: keepsWarmUp,
+              requiresCalibration: entrance.thermometer.driver != .sim
+                && pipelineConfiguration.calibration == .identity,
+              startedAt: clock.now())
           },
           onFinish: { pipeline in
             carried.keep(
