@@ -51,6 +51,9 @@ public struct EntranceMonitor {
   /// device reads again) does not also close the out-of-service alert.
   private var outOfServiceDevice: String { thermometer + " (calibration)" }
   private let samplesCounter: Counter
+  private let samplesPerSecond: Gauge
+  private var samplesInWindow = 0
+  private var rateWindowStart = -Double.infinity
   private let latency: Metrics.Timer
 
   public init(
@@ -80,6 +83,7 @@ public struct EntranceMonitor {
     self.status = status
     logger = Logger(label: "thermogate.entrance.\(entrance)")
     samplesCounter = Counter(label: "thermogate_samples_total", dimensions: [("entrance", entrance)])
+    samplesPerSecond = Gauge(label: "thermogate_samples_per_second", dimensions: [("entrance", entrance)])
     latency = Metrics.Timer(label: "thermogate_decision_latency_seconds", dimensions: [("entrance", entrance)])
     let level = pipeline.alarmLevel()
     status.update(entrance) {
@@ -121,6 +125,7 @@ public struct EntranceMonitor {
       }
       let received = ContinuousClock.now
       samplesCounter.increment()
+      samplesInWindow += 1
       status.update(entrance) { $0?.samples += 1 }
       // A device marked out of service by its calibration is read (so its state shows) but
       // never screens anyone.
@@ -255,6 +260,14 @@ public struct EntranceMonitor {
   /// the silence list is consulted, and the state follows the warm-up.
   private mutating func housekeeping(at time: Double, force: Bool) async {
     guard force || time - lastHousekeeping >= 1 else { return }
+    // Samples per second of gateway time, over the last ten seconds or so.
+    if time - rateWindowStart >= 10 {
+      if rateWindowStart > -Double.infinity {
+        samplesPerSecond.record(Double(samplesInWindow) / (time - rateWindowStart))
+      }
+      rateWindowStart = time
+      samplesInWindow = 0
+    }
     lastHousekeeping = time
     if let decision = pipeline.endPassIfStalled(asOf: time) { await handle(decision) }
     while let expiry = pipeline.nextExpiredRecheck(asOf: time) {
