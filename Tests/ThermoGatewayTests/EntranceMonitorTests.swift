@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import ThermoCore
 import ThermoDevices
@@ -150,4 +151,38 @@ actor RecordingOutlet: ScreeningOutlet {
     await monitor.handle(.sample(Sample(time: 1061, objectC: 21.5, ambientC: 22)))
     #expect(await outlet.resolved.contains { $0.0 == .calibrationDue })
   }
+}
+
+@Suite struct DeviceReaderTests {
+  @Test func aWakeEndsTheReconnectionBackoffAtOnce() async throws {
+    var settings = DeviceReader.Settings(sampleInterval: 0.1)
+    settings.backoff = Backoff(initial: 60, maximum: 60)
+    let (events, continuation) = AsyncStream.makeStream(of: DeviceEvent.self)
+    let reader = DeviceReader()
+    let attempts = Attempts()
+    reader.start(
+      device: "test",
+      open: { @Sendable () throws(DeviceFault) -> any Thermometer in
+        attempts.count()
+        throw DeviceFault(kind: .disconnected, message: "not plugged in")
+      }, ambientReference: nil, settings: settings, clock: GatewayClock(), events: continuation)
+    defer { reader.stop() }
+    var failures = 0
+    let started = ContinuousClock.now
+    for await event in events {
+      guard case .openFailed = event else { continue }
+      failures += 1
+      if failures == 1 { reader.wake() }
+      if failures == 2 { break }
+    }
+    // Without the wake the second attempt would come a minute later.
+    #expect(ContinuousClock.now - started < .seconds(10))
+    #expect(attempts.value >= 2)
+  }
+}
+
+final class Attempts: Sendable {
+  private let counter = Mutex(0)
+  func count() { counter.withLock { $0 += 1 } }
+  var value: Int { counter.withLock { $0 } }
 }

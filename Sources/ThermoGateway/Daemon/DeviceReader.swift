@@ -28,6 +28,10 @@ public final class DeviceReader: Sendable {
   private let stopRequested = Atomic<Bool>(false)
   private let finished = Mutex<Bool>(false)
   private let dropped = Atomic<Int>(0)
+  private let wakeRequested = Atomic<Bool>(false)
+
+  /// Ends a reconnection backoff now: udev reports a device arriving, which may be this one.
+  public func wake() { wakeRequested.store(true, ordering: .relaxed) }
 
   /// Hands an event to the monitor. When the monitor falls far behind (a store that stalls on
   /// its disk), the oldest events give way; that is logged, never silent.
@@ -124,7 +128,7 @@ public final class DeviceReader: Sendable {
     let end = clock.now() + gatewaySeconds
     while !isStopped {
       let now = clock.now()
-      guard now < end else { return }
+      guard now < end, !wakeRequested.exchange(false, ordering: .relaxed) else { return }
       send(events, .tick(now))
       sleep(realSeconds: min(clock.realSeconds(end - now), 0.1))
     }

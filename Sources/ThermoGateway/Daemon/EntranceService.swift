@@ -19,13 +19,16 @@ public struct EntranceService: Service {
   /// entrance's re-checks and baseline over.
   let onFinish: @Sendable (EntrancePipeline) -> Void
   let badgeDesk: SimulatedBadgeDesk
+  let readers: DeviceReaders
 
   public init(
     binding: GatewayConfiguration.Entrance, opener: ThermometerOpener, settings: DeviceReader.Settings,
-    clock: GatewayClock, badgeDesk: SimulatedBadgeDesk, makeMonitor: @escaping @Sendable () -> EntranceMonitor,
+    clock: GatewayClock, badgeDesk: SimulatedBadgeDesk, readers: DeviceReaders = DeviceReaders(),
+    makeMonitor: @escaping @Sendable () -> EntranceMonitor,
     onFinish: @escaping @Sendable (EntrancePipeline) -> Void
   ) {
     self.badgeDesk = badgeDesk
+    self.readers = readers
     self.binding = binding
     self.opener = opener
     self.settings = settings
@@ -45,6 +48,8 @@ public struct EntranceService: Service {
       opener.onArrival = { visitor, time in desk.present(visitor.workID, at: entrance, time: time) }
     }
     let reader = DeviceReader()
+    readers.register(reader)
+    defer { readers.unregister(reader) }
     let badgeReader = BadgeReaderThread()
     let address = binding.thermometer
     let referenceOpener = opener
@@ -117,5 +122,36 @@ public final class SimulatedBadgeDesk: Sendable {
       if case .badge(let id) = assembler.accept(key, at: event.time) { return id }
     }
     return nil
+  }
+}
+
+/// The device threads of the running entrances, so a udev arrival can cut their backoff short.
+public final class DeviceReaders: Sendable {
+  private let readers = Mutex<[ObjectIdentifier: DeviceReader]>([:])
+
+  public init() {}
+
+  func register(_ reader: DeviceReader) { readers.withLock { $0[ObjectIdentifier(reader)] = reader } }
+  func unregister(_ reader: DeviceReader) { _ = readers.withLock { $0.removeValue(forKey: ObjectIdentifier(reader)) } }
+
+  public func wakeAll() {
+    for reader in readers.withLock({ Array($0.values) }) { reader.wake() }
+  }
+}
+
+/// Hot-plug: every device udev reports arriving wakes the entrances waiting for theirs, so a
+/// re-plugged thermometer is bound at once rather than at the end of its backoff (at most 8 s,
+/// which remains the fallback where no udev daemon runs).
+struct HotplugService: Service {
+  let readers: DeviceReaders
+
+  func run() async throws {
+    let (watcher, _) = DeviceWatcher.system()
+    await withGracefulShutdownHandler {
+      for await change in watcher.changes().cancelOnGracefulShutdown() where change.kind == .added {
+        readers.wakeAll()
+      }
+    } onGracefulShutdown: {
+    }
   }
 }

@@ -160,6 +160,10 @@ public struct GatewayDaemon: Sendable {
     }
 
     let settings = DeviceReader.Settings(sampleInterval: 1 / configuration.sampleRateHz)
+    let readers = DeviceReaders()
+    if configuration.entrances.contains(where: { $0.thermometer.driver != .sim }) {
+      services.append(HotplugService(readers: readers))
+    }
     for entrance in configuration.entrances {
       let pipelineConfiguration = configuration.pipelineConfiguration(for: entrance)
       let previous = carried.take(entrance.name)
@@ -174,6 +178,7 @@ public struct GatewayDaemon: Sendable {
       services.append(
         EntranceService(
           binding: entrance, opener: opener, settings: settings, clock: clock, badgeDesk: options.badgeDesk,
+          readers: readers,
           makeMonitor: {
             EntranceMonitor(
               entrance: entrance.name, thermometer: thermometer, pipeline: pipeline, outlet: outlet, status: status,
