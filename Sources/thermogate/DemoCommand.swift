@@ -102,6 +102,9 @@ struct DemoCommand: AsyncParsableCommand {
           "sim:\(entrance.kind)?seed=\(entranceSeed)&arrivals=\(arrivals)&febrile=\(febrile)"
           + "&cold=\(settings.coldArrivalShare)"
       }
+      // The simulated heads read true: no "never calibrated" notices in the demo.
+      configuration.screening.devices[address] = ScreeningSettings.DeviceSettings(
+        calibration: DeviceCalibration(id: "simulator"))
       configuration.entrances.append(
         GatewayConfiguration.Entrance(
           name: name, thermometer: try DeviceAddress(parsing: address), badge: .simulated,
@@ -132,7 +135,7 @@ struct DemoCommand: AsyncParsableCommand {
     do {
       try await GatewayDaemon(options: options).run(configuration)
     } catch {
-      print("error: \(error)", to: &standardError)
+      print("error: \(DaemonError.explain(error, http: http))", to: &standardError)
       throw ExitCode(1)
     }
     await board.stop()

@@ -57,7 +57,8 @@ struct RunCommand: AsyncParsableCommand {
     do {
       try await GatewayDaemon(options: options).run(configuration)
     } catch {
-      print("error: \(error)", to: &standardError)
+      let listener = http ?? "\(configuration.http.host):\(configuration.http.port)"
+      print("error: \(DaemonError.explain(error, http: listener))", to: &standardError)
       throw ExitCode(1)
     }
   }
@@ -84,5 +85,20 @@ enum DaemonLogging {
       handler.logLevel = level
       return handler
     }
+  }
+}
+
+enum DaemonError {
+  /// The daemon's start-up failures in the operator's terms.
+  static func explain(_ error: any Error, http: String) -> String {
+    let text = "\(error)"
+    if text.contains("Address already in use") {
+      return
+        "cannot listen on \(http): the address is in use (another thermogate?); choose another with --http HOST:PORT"
+    }
+    if text.contains("Cannot assign requested address") {
+      return "cannot listen on \(http): no such address on this machine"
+    }
+    return text
   }
 }
