@@ -7,6 +7,9 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
 
     var isSerial: Bool { [.optris, .pyrousb].contains(self) }
 
+    /// Opened through libusb (the process needs a `USBContext`).
+    public var isUSB: Bool { [.mcp2221, .cp2112, .temper, .relay].contains(self) }
+
     /// Options this driver understands, with what a value must look like.
     var options: [String: String] {
       switch self {

@@ -239,13 +239,16 @@ extension AlertStore {
   /// What stands for each device: its latest full calibration, or a later drift check that
   /// failed (which puts the device out of service until it is calibrated again).
   public func currentCalibrations() throws(StoreError) -> [String: CalibrationRecord] {
-    var current: [String: CalibrationRecord] = [:]
-    for record in try calibrations() {
-      switch (record.kind, record.outcome) {
-      case (.calibration, _), (.check, .outOfService): current[record.device] = record
-      case (.check, .accepted): break
-      }
-    }
-    return current
+    Dictionary(grouping: try calibrations(), by: \.device).compactMapValues(Self.standing)
+  }
+
+  /// The same for one device, reading only its records (the daemon asks every minute).
+  public func currentCalibration(device: String) throws(StoreError) -> CalibrationRecord? {
+    Self.standing(try calibrations(device: device))
+  }
+
+  /// A passed drift check leaves the calibration before it standing.
+  private static func standing(_ records: [CalibrationRecord]) -> CalibrationRecord? {
+    records.last { $0.kind == .calibration || $0.outcome == .outOfService }
   }
 }

@@ -58,14 +58,6 @@ public struct GatewayConfiguration: Sendable {
     case webhook(url: String, secret: Secret, timeoutSeconds: Double)
     case mqtt(host: String, port: Int, username: String?, password: Secret?, caFile: String?)
 
-    var typeName: String {
-      switch self {
-      case .log: "log"
-      case .gate: "gate"
-      case .webhook: "webhook"
-      case .mqtt: "mqtt"
-      }
-    }
   }
 
   public struct Sink: Sendable, Equatable {
@@ -126,6 +118,13 @@ public struct GatewayConfiguration: Sendable {
       return serial
     }
     return address.description
+  }
+
+  /// Some device of some entrance is opened through libusb.
+  public var needsUSB: Bool {
+    entrances.contains { entrance in
+      [entrance.thermometer, entrance.gate, entrance.ambientReference].contains { $0?.driver.isUSB ?? false }
+    }
   }
 
   public var localSinks: Set<String> {

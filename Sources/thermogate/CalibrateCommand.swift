@@ -121,7 +121,7 @@ struct CalibrationSession {
     }
     self.options = options
     blackbody = ThermometerOpener.blackbody(for: address)
-    let usb = [.mcp2221, .cp2112, .temper].contains(address.driver) ? try? USBContext() : nil
+    let usb = address.driver.isUSB ? try? USBContext() : nil
     var opener = ThermometerOpener(usb: usb, clock: { Date().timeIntervalSince1970 })
     opener.blackbody = blackbody
     do {

@@ -19,13 +19,9 @@ struct CalibrationCommand: ParsableCommand {
     return due - now < 30 * 86_400 ? "due soon" : "ok"
   }
 
-  static func key(_ device: String) throws -> String {
-    do {
-      return try DeviceAddress(parsing: device).calibrationKey
-    } catch {
-      // Also accept a key exactly as `calibration list` prints it.
-      return device
-    }
+  /// A device address, or a key exactly as `calibration list` prints it.
+  static func key(_ device: String) -> String {
+    (try? DeviceAddress(parsing: device).calibrationKey) ?? device
   }
 
   struct List: ParsableCommand {
@@ -53,13 +49,13 @@ struct CalibrationCommand: ParsableCommand {
     @OptionGroup var store: StoreOption
 
     func run() throws {
-      let key = try CalibrationCommand.key(device)
-      guard let record = try store.withStore({ try $0.currentCalibrations()[key] }) else {
+      let key = CalibrationCommand.key(device)
+      guard let record = try store.withStore({ try $0.currentCalibration(device: key) }) else {
         var standardError = StandardError()
         print("error: no calibration recorded for \(key)", to: &standardError)
         throw ExitCode(1)
       }
-      print(CalibrationCommand.json(record, pretty: true))
+      print(CalibrationCommand.json(record))
     }
   }
 
@@ -69,7 +65,7 @@ struct CalibrationCommand: ParsableCommand {
     @OptionGroup var store: StoreOption
 
     func run() throws {
-      let key = try CalibrationCommand.key(device)
+      let key = CalibrationCommand.key(device)
       let records = try store.withStore { try $0.calibrations(device: key) }
       if records.isEmpty { print("no records for \(key)") }
       for record in records {
@@ -99,7 +95,7 @@ struct CalibrationCommand: ParsableCommand {
     func run() throws {
       let records = try store.withStore { try $0.calibrations() }
       if format == "jsonl" {
-        for record in records { print(CalibrationCommand.json(record, pretty: false)) }
+        for record in records { print(CalibrationCommand.json(record)) }
         return
       }
       print(
@@ -218,7 +214,7 @@ struct CalibrationCommand: ParsableCommand {
     }
   }
 
-  static func json(_ record: CalibrationRecord, pretty: Bool) -> String {
+  static func json(_ record: CalibrationRecord) -> String {
     var line = JSONLine()
     line.add("id", Int(record.id ?? 0))
     line.add("kind", record.kind.rawValue)
@@ -256,7 +252,6 @@ struct CalibrationCommand: ParsableCommand {
     line.addRaw("failures", "[" + record.failures.map(JSONLine.quoted).joined(separator: ",") + "]")
     line.add("next_due", record.nextDueAt.map(Timestamp.format))
     line.add("calibration_id", record.calibrationID)
-    _ = pretty
     return line.string
   }
 }

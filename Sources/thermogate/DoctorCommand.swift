@@ -87,9 +87,7 @@ struct DoctorCommand: ParsableCommand {
   }
 
   private func checkDevices(_ configuration: GatewayConfiguration, _ report: inout DoctorReport) {
-    let needsUSB = configuration.entrances.contains {
-      [.mcp2221, .cp2112, .temper, .relay].contains($0.thermometer.driver) || $0.gate?.driver == .relay
-    }
+    let needsUSB = configuration.needsUSB
     let usb = needsUSB ? try? USBContext() : nil
     if needsUSB, usb == nil {
       report.fail(

@@ -44,7 +44,7 @@ struct ReadCommand: ParsableCommand {
       throw ExitCode(1)
     }
     let started = Date()
-    let usb = [.mcp2221, .cp2112, .temper].contains(address.driver) ? try? USBContext() : nil
+    let usb = address.driver.isUSB ? try? USBContext() : nil
     let opener = ThermometerOpener(usb: usb, clock: { Date().timeIntervalSince(started) })
     var reconnect = Backoff()
     var thermometer: (any Thermometer)?

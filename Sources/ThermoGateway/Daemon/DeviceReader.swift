@@ -26,7 +26,6 @@ public final class DeviceReader: Sendable {
   public typealias Opener = @Sendable () throws(DeviceFault) -> any Thermometer
 
   private let stopRequested = Atomic<Bool>(false)
-  private let finished = Mutex<Bool>(false)
   private let dropped = Atomic<Int>(0)
   private let wakeRequested = Atomic<Bool>(false)
 
@@ -56,7 +55,6 @@ public final class DeviceReader: Sendable {
       run(
         device: device, open: open, ambientReference: ambientReference, settings: settings, clock: clock, events: events
       )
-      finished.withLock { $0 = true }
     }
     thread.name = "thermogate-device"
     thread.start()
@@ -64,7 +62,6 @@ public final class DeviceReader: Sendable {
 
   public func stop() { stopRequested.store(true, ordering: .relaxed) }
   public var isStopped: Bool { stopRequested.load(ordering: .relaxed) }
-  public var hasFinished: Bool { finished.withLock { $0 } }
 
   private func run(
     device: String, open: Opener, ambientReference: (name: String, open: Opener)?, settings: Settings,

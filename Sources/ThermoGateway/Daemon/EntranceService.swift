@@ -52,17 +52,16 @@ public struct EntranceService: Service {
     defer { readers.unregister(reader) }
     let badgeReader = BadgeReaderThread()
     let address = binding.thermometer
-    let referenceOpener = opener
+    let deviceOpener = opener
     let reference = binding.ambientReference.map { referenceAddress in
       (
         name: "ambient reference \(referenceAddress)",
-        open: { @Sendable () throws(DeviceFault) -> any Thermometer in try referenceOpener.open(referenceAddress) }
+        open: { @Sendable () throws(DeviceFault) -> any Thermometer in try deviceOpener.open(referenceAddress) }
       )
     }
-    let thermometerOpener = opener
     reader.start(
       device: address.description,
-      open: { @Sendable () throws(DeviceFault) -> any Thermometer in try thermometerOpener.open(address) },
+      open: { @Sendable () throws(DeviceFault) -> any Thermometer in try deviceOpener.open(address) },
       ambientReference: reference, settings: settings, clock: clock, events: continuation)
     if case .evdev(let path) = binding.badge { badgeReader.start(path: path, clock: clock, events: continuation) }
 

@@ -114,12 +114,7 @@ public struct GatewayDaemon: Sendable {
       logger.error("cannot read the calibration log (\(error)); thermometers run on the file's corrections")
       calibrations = [:]
     }
-    let needsUSB = configuration.entrances.contains { entrance in
-      [entrance.thermometer, entrance.gate, entrance.ambientReference].contains {
-        $0.map { [.mcp2221, .cp2112, .temper, .relay].contains($0.driver) } ?? false
-      }
-    }
-    let usb: USBContext? = needsUSB ? try? USBContext() : nil
+    let usb: USBContext? = configuration.needsUSB ? try? USBContext() : nil
     await gate.configure(
       gates: Dictionary(
         configuration.entrances.compactMap { entrance in entrance.gate.map { (entrance.name, $0) } },
@@ -136,8 +131,7 @@ public struct GatewayDaemon: Sendable {
     let outlet = GatewayOutlet(
       store: store, dispatcher: dispatcher, personIDs: configuration.personIDs, gate: gate,
       statusPublishers: sinks.compactMap { $0 as? MQTTSink })
-    var opener = ThermometerOpener(usb: usb, clock: clock.now)
-    opener.onArrival = nil
+    let opener = ThermometerOpener(usb: usb, clock: clock.now)
     var services: [any Service] = [
       DispatcherService(
         dispatcher: dispatcher, sinkNames: sinks.map(\.name), drainTimeout: options.drainTimeout, clock: clock)

@@ -28,7 +28,7 @@ public struct GatewayOutlet: ScreeningOutlet {
 
   public func calibration(for key: String) async -> CalibrationRecord? {
     do {
-      return try store.currentCalibrations()[key]
+      return try store.currentCalibration(device: key)
     } catch {
       logger.error("reading the calibration log: \(error.description)")
       return nil
