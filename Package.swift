@@ -84,6 +84,10 @@ let package = Package(
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
+      resources: [
+        .embedInCode("Dashboard/Assets/index.html"), .embedInCode("Dashboard/Assets/dashboard.css"),
+        .embedInCode("Dashboard/Assets/dashboard.js"),
+      ],
       swiftSettings: strictSwift6
     ),
     .executableTarget(

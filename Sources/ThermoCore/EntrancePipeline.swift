@@ -21,6 +21,9 @@ public struct EntrancePipeline: Sendable {
 
   public var openRechecks: Int { recheckBook.openCount }
 
+  /// The re-check windows still open, earliest deadline first.
+  public var openRecheckWindows: [OpenRecheck] { recheckBook.openWindows }
+
   /// Starts (or restarts) the device's warm-up, e.g. when it is plugged in. Without a call the
   /// earliest sample's time counts as the connection time.
   public mutating func deviceConnected(at time: Seconds) {

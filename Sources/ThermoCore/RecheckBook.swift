@@ -27,6 +27,14 @@ public struct RecheckBook: Sendable {
   /// book was full).
   public var openCount: Int { entries.count + evicted.count }
 
+  /// The open windows, earliest deadline first (those closed early when the book was full are
+  /// waiting to be reported as expired and are not listed).
+  public var openWindows: [OpenRecheck] {
+    entries.sorted { $0.deadline < $1.deadline }.map {
+      OpenRecheck(id: $0.id, person: $0.person, openedAt: $0.openedAt, deadline: $0.deadline, bodyC: $0.bodyC)
+    }
+  }
+
   /// Opens a re-check. When the book is full the entry closest to its deadline is closed early
   /// and reported by the next `nextExpired`, never dropped silently.
   mutating func open(person: String?, at time: Seconds, bodyC: Celsius) -> RecheckLink {
@@ -71,4 +79,14 @@ public struct RecheckBook: Sendable {
       id: entry.id, person: entry.person, openedAt: entry.openedAt, deadline: entry.deadline,
       bodyC: entry.bodyC)
   }
+}
+
+/// A re-check window still open: who must come back, and by when.
+public struct OpenRecheck: Sendable, Equatable {
+  public var id: Int
+  public var person: String?
+  public var openedAt: Seconds
+  public var deadline: Seconds
+  /// Body estimate of the elevated screening that opened it.
+  public var bodyC: Celsius
 }

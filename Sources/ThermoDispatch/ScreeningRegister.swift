@@ -145,6 +145,26 @@ extension AlertStore {
     }
   }
 
+  /// Screenings with `time >= since`, counted by entrance and class.
+  public func screeningCounts(since: Double) throws(StoreError) -> [String: [String: Int]] {
+    do {
+      return try database.read { db in
+        var counts: [String: [String: Int]] = [:]
+        let rows = try Row.fetchAll(
+          db, sql: "SELECT entrance, class, COUNT(*) AS n FROM screening WHERE time >= ? GROUP BY entrance, class",
+          arguments: [since])
+        for row in rows {
+          let entrance: String = row["entrance"]
+          let screeningClass: String = row["class"]
+          counts[entrance, default: [:]][screeningClass] = row["n"]
+        }
+        return counts
+      }
+    } catch {
+      throw StoreError(operation: "count the screening register", underlying: error)
+    }
+  }
+
   /// Deletes screenings older than `cutoff` (retention), and alerts that are closed and older
   /// still. Returns how many screenings went.
   @discardableResult

@@ -25,6 +25,10 @@ public struct JSONLine: Sendable {
     append(key, Self.number(value, decimals: decimals))
   }
 
+  public mutating func add(_ key: String, _ value: Bool) {
+    append(key, value ? "true" : "false")
+  }
+
   public mutating func addRaw(_ key: String, _ json: String) {
     append(key, json)
   }

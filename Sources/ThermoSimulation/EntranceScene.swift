@@ -37,6 +37,11 @@ public struct EntranceScene: Sendable {
     public var sensorBiasC = 0.0
     /// How much colder the skin of someone coming in from the cold reads.
     public var coldSkinDropC = 1.5...4.0
+    /// People this warm (body) are held at the gate and present again for a re-check after
+    /// `recheckDelaySeconds`, as the guard would send them: the same work ID, the same body,
+    /// a fresh skin reading. Infinity: nobody comes back.
+    public var recheckBodyC = 37.4
+    public var recheckDelaySeconds = 120.0
 
     public init() {}
   }
@@ -50,6 +55,8 @@ public struct EntranceScene: Sendable {
     public var standSeconds: Double
     public var isFebrile: Bool
     public var isFromTheCold: Bool
+    /// Back at the sensor for a re-check after being held.
+    public var isRecheck = false
   }
 
   public let settings: Settings
@@ -57,6 +64,8 @@ public struct EntranceScene: Sendable {
   private var random: SeededRandom
   private var upcoming: Visitor
   private var current: Visitor?
+  /// Held people waiting to be re-checked, earliest first.
+  private var returning: [Visitor] = []
 
   public init(seed: UInt64, settings: Settings = Settings(), bodyModel: BodyModel = .foreheadMaxV1) {
     self.settings = settings
@@ -71,21 +80,45 @@ public struct EntranceScene: Sendable {
 
   private mutating func makeVisitor(notBefore earliest: Double) -> Visitor {
     let arrival = earliest + random.exponential(rate: max(settings.arrivalsPerMinute, 0.001) / 60)
+    // A held person due back comes before the next newcomer.
+    if let held = returning.first, held.arrival <= arrival {
+      returning.removeFirst()
+      var again = held
+      again.arrival = max(held.arrival, earliest)
+      again.skinC = skin(forBody: held.bodyC, fromTheCold: false)
+      return again
+    }
     let isFebrile = Double.random(in: 0..<1, using: &random) < settings.febrileShare
     let isFromTheCold = Double.random(in: 0..<1, using: &random) < settings.coldArrivalShare
     let bodyC =
       isFebrile
       ? random.normal(mean: 38.6, standardDeviation: 0.5) : random.normal(mean: 36.8, standardDeviation: 0.3)
-    var skinC =
-      (bodyC - bodyModel.intercept - bodyModel.ambientCoefficient * settings.roomC) / bodyModel.skinCoefficient
-    skinC += random.normal(mean: 0, standardDeviation: settings.skinScatterC)
-    if isFromTheCold { skinC -= Double.random(in: settings.coldSkinDropC, using: &random) }
-    return Visitor(
+    let skinC = skin(forBody: bodyC, fromTheCold: isFromTheCold)
+    let visitor = Visitor(
       workID: String(format: "E%05d", 10_000 + Int(random.next() % 90_000)),
       arrival: arrival, bodyC: bodyC, skinC: skinC,
       standSeconds: Double.random(in: 0..<1, using: &random) < settings.passThroughShare
         ? Double.random(in: 0.1...0.5, using: &random) : Double.random(in: settings.standSeconds, using: &random),
       isFebrile: isFebrile, isFromTheCold: isFromTheCold)
+    if bodyC >= settings.recheckBodyC, settings.recheckDelaySeconds.isFinite {
+      var held = visitor
+      held.arrival = arrival + settings.recheckDelaySeconds
+      // A re-check is a deliberate stop in front of the sensor.
+      held.standSeconds = max(visitor.standSeconds, settings.standSeconds.lowerBound)
+      held.isFromTheCold = false
+      held.isRecheck = true
+      returning.append(held)
+      returning.sort { $0.arrival < $1.arrival }
+    }
+    return visitor
+  }
+
+  private mutating func skin(forBody bodyC: Double, fromTheCold: Bool) -> Double {
+    var skinC =
+      (bodyC - bodyModel.intercept - bodyModel.ambientCoefficient * settings.roomC) / bodyModel.skinCoefficient
+    skinC += random.normal(mean: 0, standardDeviation: settings.skinScatterC)
+    if fromTheCold { skinC -= Double.random(in: settings.coldSkinDropC, using: &random) }
+    return skinC
   }
 
   /// The visitor in front of the sensor at `time`, or nil.
@@ -96,7 +129,10 @@ public struct EntranceScene: Sendable {
   public mutating func reading(at time: Double) -> (objectC: Double, ambientC: Double) {
     // A scene first read on the wall clock (the daemon's) starts its people from then, rather
     // than walking everyone past since 1970.
-    if time - upcoming.arrival > 3600 { upcoming = makeVisitor(notBefore: time + 2) }
+    if time - upcoming.arrival > 3600 {
+      returning.removeAll()
+      upcoming = makeVisitor(notBefore: time + 2)
+    }
     while time >= upcoming.arrival + upcoming.standSeconds + passSeconds {
       upcoming = makeVisitor(
         notBefore: upcoming.arrival + upcoming.standSeconds + passSeconds + settings.minimumGapSeconds)

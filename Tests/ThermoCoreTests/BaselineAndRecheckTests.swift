@@ -129,6 +129,17 @@ import Testing
     #expect(book.nextExpired(asOf: 3) == nil)
     #expect(book.openCount == 2)
   }
+
+  @Test func openWindowsListWhoMustComeBackEarliestDeadlineFirst() {
+    var entrance = pipeline(recheckWindow: 600)
+    let second = entrance.classify(screening(37.4, at: 100), person: "W-2")
+    _ = entrance.classify(screening(37.5, at: 0), person: "W-1")
+    #expect(entrance.openRecheckWindows.map(\.person) == ["W-1", "W-2"])
+    #expect(entrance.openRecheckWindows.map(\.deadline) == [600, 700])
+    _ = entrance.classify(screening(36.2, at: 200), person: "W-1")
+    #expect(entrance.openRecheckWindows.map(\.person) == ["W-2"])
+    #expect(entrance.openRecheckWindows.first?.bodyC == second.bodyC)
+  }
 }
 
 @Suite struct RecheckIdentityTests {

@@ -58,7 +58,8 @@ final class SteppedClock: Sendable {
       #expect(abs(peak - visitor.skinC) <= 0.01)
     }
     #expect(lows.allSatisfy { abs($0 - 21.5) <= 0.01 })
-    #expect(Set(visitors.map(\.workID)).count >= visitors.count - 2)
+    let newcomers = visitors.filter { !$0.isRecheck }
+    #expect(Set(newcomers.map(\.workID)).count >= newcomers.count - 2)
   }
 
   @Test func theFebrileShareDecidesHowManyFeverishPeopleCome() {
@@ -70,8 +71,9 @@ final class SteppedClock: Sendable {
       _ = scene.reading(at: Double(step) / 4)
       if let visitor = scene.visitor, visitors.last != visitor { visitors.append(visitor) }
     }
-    let febrile = visitors.filter(\.isFebrile)
-    #expect(abs(Double(febrile.count) / Double(visitors.count) - 0.5) < 0.12)
+    let newcomers = visitors.filter { !$0.isRecheck }
+    let febrile = newcomers.filter(\.isFebrile)
+    #expect(abs(Double(febrile.count) / Double(newcomers.count) - 0.5) < 0.12)
     #expect(febrile.allSatisfy { $0.bodyC > 36.5 })
   }
 
@@ -93,6 +95,33 @@ final class SteppedClock: Sendable {
     #expect(errors.count > 500)
     #expect(abs(mean) < 0.05)
     #expect(abs(deviation - 0.37) < 0.05, "\(deviation)")
+  }
+
+  @Test func peopleHeldForAWarmReadingComeBackForTheirRecheck() {
+    var settings = EntranceScene.Settings()
+    settings.febrileShare = 0.3
+    settings.recheckDelaySeconds = 120
+    var scene = EntranceScene(seed: 5, settings: settings)
+    var visitors: [EntranceScene.Visitor] = []
+    for step in 0..<(30 * 60 * 4) {
+      _ = scene.reading(at: Double(step) / 4)
+      if let visitor = scene.visitor, visitors.last != visitor { visitors.append(visitor) }
+    }
+    let held = visitors.filter { !$0.isRecheck && $0.bodyC >= settings.recheckBodyC }
+    let returns = visitors.filter(\.isRecheck)
+    #expect(held.count >= 10)
+    // Everyone held long enough before the end came back once, with the same ID and body,
+    // no sooner than the delay.
+    for person in held where person.arrival < 30 * 60 - 300 {
+      let back = returns.filter { $0.workID == person.workID && $0.bodyC == person.bodyC }
+      #expect(back.count == 1, "\(person.workID)")
+      #expect((back.first?.arrival ?? 0) >= person.arrival + 120)
+    }
+    #expect(returns.allSatisfy { $0.bodyC >= settings.recheckBodyC && !$0.isFromTheCold })
+    #expect(
+      visitors.filter { !$0.isRecheck && $0.bodyC < settings.recheckBodyC }.allSatisfy { person in
+        !returns.contains { $0.workID == person.workID && $0.bodyC == person.bodyC }
+      })
   }
 
   @Test func somePeopleWalkPastWithoutStopping() {

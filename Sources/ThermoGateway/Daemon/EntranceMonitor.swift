@@ -35,6 +35,8 @@ public struct EntranceMonitor {
   private var lastSilenceCheck = -Double.infinity
   private let logger: Logger
   private var counts: [ScreeningClass: Int] = [:]
+  /// The next local midnight: today's counts start again from there.
+  private var dayEnd = Double.infinity
   /// The elevated alert that opened each re-check, so a cleared re-check releases that hold.
   private var recheckAlerts: [Int: Int64] = [:]
   /// The thermometer's calibration in force, from the calibration log (nil: none recorded);
@@ -86,11 +88,19 @@ public struct EntranceMonitor {
     samplesPerSecond = Gauge(label: "thermogate_samples_per_second", dimensions: [("entrance", entrance)])
     latency = Metrics.Timer(label: "thermogate_decision_latency_seconds", dimensions: [("entrance", entrance)])
     let level = pipeline.alarmLevel()
+    let day = status.day(containing: startedAt)
     status.update(entrance) {
-      $0 = EntranceStatus(
+      var fresh = EntranceStatus(
         entrance: entrance, state: .noDevice, since: startedAt, device: thermometer,
         thresholdC: level.thresholdC, thresholdSource: level.source.rawValue, baselineC: level.baselineC)
+      // Today's counts came from the register (a restart, a reload); a new day starts at zero.
+      if let restored = $0, restored.todayStartedAt == day.start { fresh.today = restored.today }
+      fresh.todayStartedAt = day.start
+      fresh.calibration = calibration.map(EntranceStatus.Calibration.init)
+      fresh.calibrationRequired = requiresCalibration
+      $0 = fresh
     }
+    dayEnd = day.end
     publishState(at: startedAt)
   }
 
@@ -225,6 +235,7 @@ public struct EntranceMonitor {
   private mutating func adopt(_ record: CalibrationRecord, at time: Double) async {
     let wasOutOfService = outOfService
     calibration = record
+    status.update(entrance) { $0?.calibration = EntranceStatus.Calibration(record) }
     switch record.outcome {
     case .accepted:
       pipeline.deviceIdentified(
@@ -298,6 +309,12 @@ public struct EntranceMonitor {
     }
     let level = pipeline.alarmLevel()
     let rechecks = pipeline.openRechecks
+    let personIDs = personIDs
+    let windows = pipeline.openRecheckWindows.map {
+      EntranceStatus.Recheck(
+        id: $0.id, person: personIDs.protect($0.person), openedAt: $0.openedAt, deadline: $0.deadline, bodyC: $0.bodyC)
+    }
+    rollDay(at: time)
     let changed = next != state
     if changed {
       for candidate in EntranceState.allCases {
@@ -315,11 +332,24 @@ public struct EntranceMonitor {
       $0?.thresholdSource = level.source.rawValue
       $0?.baselineC = level.baselineC
       $0?.openRechecks = rechecks
+      $0?.rechecks = windows
     }
     return changed
   }
 
+  /// At local midnight today's counts start from zero.
+  private mutating func rollDay(at time: Double) {
+    guard time >= dayEnd else { return }
+    let day = status.day(containing: time)
+    dayEnd = day.end
+    status.update(entrance) {
+      $0?.today = [:]
+      $0?.todayStartedAt = day.start
+    }
+  }
+
   private func countDeviceError(_ fault: DeviceFault) {
+    status.update(entrance) { $0?.deviceErrors += 1 }
     Counter(
       label: "thermogate_device_errors_total", dimensions: [("entrance", entrance), ("kind", fault.kind.rawValue)]
     )
@@ -334,7 +364,15 @@ public struct EntranceMonitor {
     ).increment()
     let registerID = await outlet.record(decision, entrance: entrance, device: device)
     let counts = Dictionary(uniqueKeysWithValues: self.counts.map { ($0.key.rawValue, $0.value) })
+    rollDay(at: decision.time)
+    if decision.bodyC != nil {
+      status.history.append(
+        entrance: entrance, time: decision.time, bodyC: decision.bodyC,
+        screeningClass: decision.screeningClass.rawValue, thresholdC: decision.thresholdC,
+        baselineC: decision.baselineC)
+    }
     status.update(entrance) {
+      $0?.today[decision.screeningClass.rawValue, default: 0] += 1
       $0?.counts = counts
       $0?.lastScreening = EntranceStatus.LastScreening(
         time: decision.time, screeningClass: decision.screeningClass.rawValue, reason: decision.reason.rawValue,
@@ -388,5 +426,14 @@ public struct EntranceMonitor {
     if let body = decision.bodyC { fields["body_c"] = String(format: "%.2f", body) }
     if let recheck = decision.recheck { fields["recheck"] = "\(recheck.id):\(recheck.role.rawValue)" }
     return JSONLine.object(fields)
+  }
+}
+
+extension EntranceStatus.Calibration {
+  init(_ record: CalibrationRecord) {
+    self.init(
+      id: record.id, kind: record.kind.rawValue, outcome: record.outcome.rawValue, time: record.time,
+      nextDueAt: record.nextDueAt, technician: record.technician, offsetC: record.offsetC, gain: record.gain,
+      failures: record.failures)
   }
 }

@@ -107,6 +107,11 @@ public struct GatewayDaemon: Sendable {
       atPath: (configuration.databasePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     let store = try AlertStore(path: configuration.databasePath)
     let status = GatewayStatus(entrances: configuration.entrances.map(\.name))
+    do {
+      try status.restore(from: store, now: clock.now())
+    } catch {
+      logger.error("cannot read the register for today's counts and the charts (\(error)); they start empty")
+    }
     let calibrations: [String: CalibrationRecord]
     do {
       calibrations = try store.currentCalibrations()

@@ -46,6 +46,7 @@ public struct GatewayHTTP: Sendable {
     router.post("/api/alerts/{id}/ack") { request, context in
       await acknowledge(request, id: context.parameters.get("id"))
     }
+    addDashboard(to: router)
     return Application(
       router: router,
       configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "thermogate"),
@@ -53,7 +54,7 @@ public struct GatewayHTTP: Sendable {
       logger: Logger(label: "thermogate.http"))
   }
 
-  private func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+  func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
     Response(
       status: status, headers: [.contentType: "application/json"],
       body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
@@ -76,7 +77,7 @@ public struct GatewayHTTP: Sendable {
     return json(line.string)
   }
 
-  private func entrancesJSON() -> String {
+  func entrancesJSON() -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let data = (try? encoder.encode(status.snapshot())) ?? Data("[]".utf8)

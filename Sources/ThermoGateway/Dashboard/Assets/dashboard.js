@@ -1,0 +1,526 @@
+// The duty-office dashboard. Everything arrives on one Server-Sent Events stream
+// (/api/events): a snapshot of the entrances and alerts every second, and chart points as
+// screenings happen. The page never builds HTML from strings it received (textContent only).
+"use strict";
+
+const CLASSES = ["normal", "elevated", "fever", "retry", "fault", "no_subject"];
+const CLASS_COLOURS = {
+  normal: "#176b2c", elevated: "#b07400", fever: "#c0141c", fault: "#5b2a86", retry: "#4a5361", no_subject: "#8a94a3",
+};
+const STATE_LABELS = {
+  ready: "ready", warming: "warming up", no_device: "no device", fault: "fault", silenced: "silenced",
+};
+
+const view = {
+  snapshot: null,
+  // Gateway time of the last snapshot and the page's clock when it came: the page ages
+  // everything on the gateway's clock (which the demo may run fast), not the browser's.
+  gatewayTime: 0,
+  receivedAt: 0,
+  speed: 1,
+  points: new Map(), // entrance → [{time, body_c, class, threshold_c, baseline_c}]
+  span: 3600,
+  tiles: new Map(),
+  alerts: new Map(),
+  source: null,
+  lastMessageAt: 0,
+  retryDelay: 1000,
+  reconnectTimer: null,
+};
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function gatewayNow() {
+  if (!view.receivedAt) return Date.now() / 1000;
+  return view.gatewayTime + ((performance.now() - view.receivedAt) / 1000) * view.speed;
+}
+
+function duration(seconds) {
+  seconds = Math.max(0, Math.round(seconds));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+function clockTime(seconds) {
+  return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+function dateText(seconds) {
+  return new Date(seconds * 1000).toLocaleDateString([], { year: "numeric", month: "short", day: "numeric" });
+}
+
+function celsius(value) {
+  return value == null ? "–" : `${value.toFixed(1)} °C`;
+}
+
+// ---- Connection -------------------------------------------------------------------------
+
+function setConnected(connected, text) {
+  const badge = document.getElementById("connection");
+  badge.dataset.connected = String(connected);
+  badge.textContent = text;
+}
+
+function connect() {
+  clearTimeout(view.reconnectTimer);
+  if (view.source) view.source.close();
+  const source = new EventSource("/api/events");
+  view.source = source;
+  view.lastMessageAt = performance.now();
+  source.addEventListener("open", () => {
+    view.retryDelay = 1000;
+  });
+  source.addEventListener("snapshot", (event) => {
+    view.lastMessageAt = performance.now();
+    setConnected(true, "live");
+    applySnapshot(JSON.parse(event.data));
+  });
+  source.addEventListener("points", (event) => {
+    view.lastMessageAt = performance.now();
+    applyPoints(JSON.parse(event.data));
+  });
+  source.addEventListener("error", () => {
+    setConnected(false, "reconnecting…");
+    // The browser retries by itself while the stream is only interrupted; once it gives up
+    // (the daemon was down when it tried) the page starts over, backing off to 10 s.
+    if (source.readyState === EventSource.CLOSED) scheduleReconnect();
+  });
+}
+
+function scheduleReconnect() {
+  clearTimeout(view.reconnectTimer);
+  view.reconnectTimer = setTimeout(connect, view.retryDelay);
+  view.retryDelay = Math.min(view.retryDelay * 2, 10000);
+}
+
+// A stream that went silent (a half-open connection after the gateway box lost power) is
+// replaced: the gateway sends a snapshot every second.
+setInterval(() => {
+  if (view.source && performance.now() - view.lastMessageAt > 5000) {
+    setConnected(false, "reconnecting…");
+    view.lastMessageAt = performance.now();
+    connect();
+  }
+}, 1000);
+
+// ---- Snapshot ---------------------------------------------------------------------------
+
+function applySnapshot(snapshot) {
+  view.snapshot = snapshot;
+  view.gatewayTime = snapshot.time;
+  view.speed = snapshot.speed || 1;
+  view.receivedAt = performance.now();
+  document.getElementById("site").textContent = snapshot.site;
+  document.title = `thermogate — ${snapshot.site}`;
+  renderTiles(snapshot.entrances);
+  renderAlerts(snapshot.alerts);
+  renderRechecks(snapshot.entrances);
+  tick();
+}
+
+function applyPoints(message) {
+  view.span = message.span || 3600;
+  if (message.reset) view.points = new Map();
+  for (const point of message.points) {
+    if (!view.points.has(point.entrance)) view.points.set(point.entrance, []);
+    view.points.get(point.entrance).push(point);
+  }
+  const cutoff = gatewayNow() - view.span;
+  for (const [entrance, points] of view.points) {
+    const kept = points.filter((point) => point.time >= cutoff);
+    view.points.set(entrance, kept);
+    const tile = view.tiles.get(entrance);
+    if (tile) drawChart(tile, entrance);
+  }
+}
+
+// ---- Tiles ------------------------------------------------------------------------------
+
+function makeTile(name) {
+  const parts = {};
+  parts.state = el("span", { class: "state" });
+  parts.device = el("span");
+  parts.last = el("div", { class: "row last" });
+  parts.counts = el("div", { class: "counts", "aria-label": "today's screenings by class" });
+  parts.threshold = el("div", { class: "row threshold" });
+  parts.canvas = el("canvas", { class: "chart", width: "600", height: "180", role: "img" });
+  parts.health = el("div", { class: "health" });
+  parts.calibration = el("div", { class: "health calibration" });
+  parts.gate = el("span", { class: "gate" });
+  const root = el(
+    "article",
+    { class: "tile", "data-entrance": name },
+    el("div", { class: "tile-head" }, el("span", { class: "tile-name", text: name }), parts.gate, parts.state),
+    el("div", { class: "row" }, el("span", { class: "label", text: "device" }), parts.device),
+    parts.last,
+    parts.counts,
+    parts.threshold,
+    parts.canvas,
+    parts.health,
+    parts.calibration,
+  );
+  return { root, parts };
+}
+
+function renderTiles(entrances) {
+  const container = document.getElementById("tiles");
+  const names = new Set(entrances.map((entrance) => entrance.entrance));
+  for (const [name, tile] of view.tiles) {
+    if (!names.has(name)) {
+      tile.root.remove();
+      view.tiles.delete(name);
+    }
+  }
+  entrances.forEach((entrance, index) => {
+    let tile = view.tiles.get(entrance.entrance);
+    if (!tile) {
+      tile = makeTile(entrance.entrance);
+      view.tiles.set(entrance.entrance, tile);
+    }
+    if (container.children[index] !== tile.root) container.insertBefore(tile.root, container.children[index] || null);
+    updateTile(tile, entrance);
+  });
+}
+
+function updateTile(tile, entrance) {
+  const { root, parts } = tile;
+  tile.status = entrance;
+  root.dataset.state = entrance.state;
+  parts.state.dataset.state = entrance.state;
+  parts.state.textContent = STATE_LABELS[entrance.state] || entrance.state;
+  // A simulated device's address carries its scene settings after "?": the name is enough.
+  parts.device.textContent = entrance.device.split("?")[0];
+  parts.device.title = entrance.device;
+  parts.gate.textContent = entrance.gate_held ? "GATE HELD" : "";
+
+  parts.last.replaceChildren();
+  const last = entrance.last_screening;
+  if (last) {
+    parts.last.dataset.class = last.class;
+    const who = last.person ? ` · ${last.person}` : "";
+    parts.last.append(
+      el("span", { class: "label", text: "last" }),
+      el("span", { class: "value", text: `${last.class.replace("_", " ")} ${celsius(last.body_c)}${who}` }),
+      el("span", { class: "label ago", "data-time": String(last.time) }),
+    );
+  } else {
+    parts.last.dataset.class = "";
+    parts.last.append(el("span", { class: "label", text: "no screening yet" }));
+  }
+
+  parts.counts.replaceChildren(el("span", { class: "label", text: "today" }));
+  for (const name of CLASSES) {
+    const count = (entrance.today || {})[name] || 0;
+    if (count || name === "normal" || name === "elevated" || name === "fever") {
+      parts.counts.append(el("span", { "data-class": name, text: `${name.replace("_", " ")} ${count}` }));
+    }
+  }
+
+  const source = entrance.threshold_source === "baseline" ? "adaptive baseline" : "fixed";
+  parts.threshold.replaceChildren(
+    el("span", { class: "label", text: "threshold" }),
+    el("span", { class: "value", text: `${celsius(entrance.threshold_c)} (${source})` }),
+  );
+  if (entrance.baseline_c != null) {
+    parts.threshold.append(el("span", { class: "label", text: `baseline ${celsius(entrance.baseline_c)}` }));
+  }
+  if (entrance.open_rechecks) {
+    parts.threshold.append(el("span", { class: "class-elevated", text: `${entrance.open_rechecks} re-check(s) open` }));
+  }
+
+  parts.health.replaceChildren(
+    document.createTextNode(`${entrance.samples} samples · ${entrance.device_errors || 0} device errors`),
+  );
+  if (entrance.last_error) {
+    parts.health.append(document.createTextNode(" · "), el("span", { class: "warn", text: entrance.last_error }));
+  }
+
+  parts.calibration.replaceChildren();
+  const calibration = entrance.calibration;
+  if (calibration) {
+    const outOfService = calibration.outcome === "out_of_service";
+    const what = calibration.kind === "check" ? "checked" : "calibrated";
+    parts.calibration.dataset.outcome = calibration.outcome;
+    parts.calibration.append(
+      document.createTextNode(`${what} ${dateText(calibration.time)} by ${calibration.technician}`),
+    );
+    if (outOfService) {
+      parts.calibration.append(document.createTextNode(" · "), el("span", { class: "warn", text: "OUT OF SERVICE" }));
+    } else if (calibration.next_due_at != null) {
+      const overdue = calibration.next_due_at < gatewayNow();
+      parts.calibration.append(
+        document.createTextNode(" · "),
+        el("span", { class: overdue ? "warn" : "", text: `${overdue ? "was due" : "due"} ${dateText(calibration.next_due_at)}` }),
+      );
+    }
+  } else {
+    parts.calibration.dataset.outcome = "none";
+    if (entrance.calibration_required) {
+      parts.calibration.append(el("span", { class: "warn", text: "never calibrated" }));
+    } else {
+      parts.calibration.append(document.createTextNode("no calibration needed (simulated)"));
+    }
+  }
+  drawChart(tile, entrance.entrance);
+}
+
+// ---- Chart ------------------------------------------------------------------------------
+
+function drawChart(tile, entrance) {
+  const canvas = tile.parts.canvas;
+  const context = canvas.getContext("2d");
+  const width = canvas.width;
+  const height = canvas.height;
+  const points = (view.points.get(entrance) || []).filter((point) => point.body_c != null);
+  const status = tile.status;
+  const end = gatewayNow();
+  const start = end - view.span;
+  let low = 35.0;
+  let high = 38.5;
+  for (const point of points) {
+    low = Math.min(low, point.body_c - 0.2);
+    high = Math.max(high, point.body_c + 0.2, point.threshold_c + 0.3);
+  }
+  if (status) high = Math.max(high, status.threshold_c + 0.3);
+  const x = (time) => ((time - start) / (end - start)) * (width - 40) + 36;
+  const y = (value) => height - 14 - ((value - low) / (high - low)) * (height - 22);
+
+  context.clearRect(0, 0, width, height);
+  context.font = "18px sans-serif";
+  context.fillStyle = "#4a5361";
+  context.strokeStyle = "#e4e8ee";
+  context.lineWidth = 1;
+  for (let value = Math.ceil(low); value <= high; value += 1) {
+    context.beginPath();
+    context.moveTo(36, y(value));
+    context.lineTo(width, y(value));
+    context.stroke();
+    context.fillText(String(value), 2, y(value) + 6);
+  }
+  context.fillText("last hour", width - 90, height - 0);
+
+  // Threshold in force, as it was at each screening and now.
+  context.strokeStyle = "#c0141c";
+  context.setLineDash([8, 6]);
+  context.lineWidth = 2;
+  context.beginPath();
+  let started = false;
+  for (const point of points) {
+    const px = Math.max(36, x(point.time));
+    if (!started) {
+      context.moveTo(36, y(point.threshold_c));
+      started = true;
+    }
+    context.lineTo(px, y(point.threshold_c));
+  }
+  if (status) {
+    if (!started) context.moveTo(36, y(status.threshold_c));
+    context.lineTo(width, y(status.threshold_c));
+  }
+  context.stroke();
+  if (status && status.baseline_c != null) {
+    context.strokeStyle = "#0b5cad";
+    context.setLineDash([3, 5]);
+    context.beginPath();
+    context.moveTo(36, y(status.baseline_c));
+    context.lineTo(width, y(status.baseline_c));
+    context.stroke();
+  }
+  context.setLineDash([]);
+
+  for (const point of points) {
+    if (point.time < start) continue;
+    context.fillStyle = CLASS_COLOURS[point.class] || "#4a5361";
+    const radius = point.class === "fever" || point.class === "elevated" ? 6 : 4;
+    context.beginPath();
+    context.arc(x(point.time), y(point.body_c), radius, 0, Math.PI * 2);
+    context.fill();
+  }
+  canvas.setAttribute(
+    "aria-label",
+    `${entrance}: ${points.length} screenings in the last hour, threshold ${status ? celsius(status.threshold_c) : "unknown"}`,
+  );
+  canvas.dataset.points = String(points.length);
+}
+
+// ---- Alerts -----------------------------------------------------------------------------
+
+function makeAlert(alert) {
+  const parts = {};
+  parts.kind = el("span", { class: "kind", "data-kind": alert.kind, text: alert.kind.replace("_", " ") });
+  parts.summary = el("div", { class: "summary", text: alert.summary });
+  parts.meta = el("div", { class: "meta" });
+  parts.deliveries = el("div", { class: "deliveries" });
+  parts.action = el("div", { class: "action" });
+  parts.button = el("button", { type: "button", "data-action": "ack", text: "Acknowledge" });
+  parts.button.addEventListener("click", () => acknowledge(alert.id, parts.button));
+  const body = el("div", {}, parts.summary, parts.meta, parts.deliveries);
+  const root = el(
+    "li",
+    { class: "alert", "data-alert-id": String(alert.id), "data-kind": alert.kind, "data-entrance": alert.entrance },
+    parts.kind,
+    body,
+    parts.action,
+  );
+  return { root, parts };
+}
+
+function renderAlerts(alerts) {
+  const list = document.getElementById("alerts");
+  const ids = new Set(alerts.map((alert) => alert.id));
+  for (const [id, item] of view.alerts) {
+    if (!ids.has(id)) {
+      item.root.remove();
+      view.alerts.delete(id);
+    }
+  }
+  alerts.forEach((alert, index) => {
+    let item = view.alerts.get(alert.id);
+    if (!item) {
+      item = makeAlert(alert);
+      view.alerts.set(alert.id, item);
+    }
+    if (list.children[index] !== item.root) list.insertBefore(item.root, list.children[index] || null);
+    updateAlert(item, alert);
+  });
+  document.getElementById("no-alerts").hidden = alerts.length > 0;
+  const open = alerts.filter((alert) => alert.open).length;
+  document.getElementById("open-count").textContent = `(${open} open)`;
+}
+
+function updateAlert(item, alert) {
+  const { root, parts } = item;
+  item.alert = alert;
+  root.dataset.open = String(alert.open);
+  root.dataset.acknowledged = String(alert.acknowledged_by != null);
+  const meta = [`${alert.entrance}`, clockTime(alert.raised_at_s)];
+  parts.meta.replaceChildren(
+    document.createTextNode(meta.join(" · ") + " · "),
+    el("span", { class: "ago", "data-time": String(alert.raised_at_s) }),
+  );
+  if (alert.acknowledged_by) {
+    parts.meta.append(document.createTextNode(` · acknowledged by ${alert.acknowledged_by}`));
+  } else if (alert.resolved_at) {
+    parts.meta.append(document.createTextNode(" · resolved"));
+  }
+  parts.deliveries.replaceChildren();
+  for (const delivery of alert.deliveries) {
+    const repeat = delivery.sequence > 0 ? ` #${delivery.sequence + 1}` : "";
+    const error = delivery.status === "failed" && delivery.last_error ? ` (${delivery.last_error})` : "";
+    parts.deliveries.append(
+      el("span", {
+        "data-sink": delivery.sink,
+        "data-status": delivery.status,
+        text: `${delivery.sink}${repeat}: ${delivery.status}${error}`,
+      }),
+    );
+  }
+  if (alert.open && !parts.button.isConnected) parts.action.replaceChildren(parts.button);
+  if (!alert.open) parts.action.replaceChildren();
+}
+
+async function acknowledge(id, button) {
+  const name = document.getElementById("ack-name").value.trim();
+  const token = document.getElementById("ack-token").value.trim();
+  if (!name) {
+    showMessage("Type your name under “Acknowledge as” first.", false);
+    document.getElementById("ack-name").focus();
+    return;
+  }
+  sessionStorage.setItem("thermogate.name", name);
+  sessionStorage.setItem("thermogate.token", token);
+  button.disabled = true;
+  try {
+    const response = await fetch(`/api/alerts/${id}/ack`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ by: name }),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (response.ok) {
+      showMessage(`Alert ${id} acknowledged by ${name}.`, true);
+    } else {
+      showMessage(`Alert ${id} not acknowledged: ${answer.error || response.status}`, false);
+    }
+  } catch (error) {
+    showMessage(`Alert ${id} not acknowledged: the gateway cannot be reached (${error.message})`, false);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showMessage(text, ok) {
+  const message = document.getElementById("ack-message");
+  message.textContent = text;
+  message.dataset.kind = ok ? "ok" : "error";
+  message.hidden = false;
+}
+
+// ---- Re-checks --------------------------------------------------------------------------
+
+function renderRechecks(entrances) {
+  const rechecks = [];
+  for (const entrance of entrances) {
+    for (const recheck of entrance.rechecks || []) rechecks.push({ entrance: entrance.entrance, ...recheck });
+  }
+  rechecks.sort((a, b) => a.deadline - b.deadline);
+  const list = document.getElementById("rechecks");
+  list.replaceChildren(
+    ...rechecks.map((recheck) => {
+      const who = recheck.person || "person without ID";
+      return el(
+        "li",
+        { class: "recheck", "data-recheck": String(recheck.id), "data-entrance": recheck.entrance },
+        el("span", { text: `${recheck.entrance} · ${who} · ${celsius(recheck.body_c)}` }),
+        el("span", {
+          class: "left",
+          "data-deadline": String(recheck.deadline),
+          "data-opened": String(recheck.opened_at),
+        }),
+        el("div", { class: "progress" }, el("div")),
+      );
+    }),
+  );
+  document.getElementById("no-rechecks").hidden = rechecks.length > 0;
+  document.getElementById("recheck-count").textContent = rechecks.length ? `(${rechecks.length})` : "";
+}
+
+// ---- Clock ------------------------------------------------------------------------------
+
+function tick() {
+  const now = gatewayNow();
+  if (view.receivedAt) document.getElementById("clock").textContent = clockTime(now);
+  for (const node of document.querySelectorAll(".ago[data-time]")) {
+    node.textContent = `${duration(now - Number(node.dataset.time))} ago`;
+  }
+  for (const node of document.querySelectorAll(".left[data-deadline]")) {
+    const deadline = Number(node.dataset.deadline);
+    const opened = Number(node.dataset.opened);
+    const left = deadline - now;
+    node.dataset.late = String(left < 0);
+    node.textContent = left >= 0 ? `${duration(left)} left` : `overdue ${duration(-left)}`;
+    const bar = node.parentElement.querySelector(".progress div");
+    if (bar) bar.style.width = `${Math.max(0, Math.min(100, (left / (deadline - opened)) * 100))}%`;
+  }
+}
+setInterval(tick, 500);
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("ack-name").value = sessionStorage.getItem("thermogate.name") || "";
+  document.getElementById("ack-token").value = sessionStorage.getItem("thermogate.token") || "";
+  document.getElementById("operator").addEventListener("submit", (event) => event.preventDefault());
+  connect();
+});
