@@ -4,11 +4,13 @@ APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev libsqlite3-dev libmosqui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/thermogate
 
-.PHONY: run test bench build deps format lint clean install-udev install footprint
+.PHONY: run test bench build deps test-deps screenshot format lint clean install-udev install footprint
 
-## Install the Debian packages the build needs, only those missing.
-deps:
-	@missing=""; for package in $(APT_PACKAGES); do \
+## Install the Debian packages the build needs, only those missing; the tests also need a real
+## browser (the dashboard is tested in headless Chromium) and a font for it to draw text with.
+TEST_APT_PACKAGES := chromium fonts-dejavu-core
+define install_missing
+	@missing=""; for package in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -16,6 +18,13 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(APT_PACKAGES))
+
+test-deps: deps
+	$(call install_missing,$(TEST_APT_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -27,8 +36,14 @@ run: build
 	$(BIN) demo --duration 60 $(DEMO_ARGS)
 
 ## Every test suite: unit, property-based, configuration, CLI end-to-end, C library link checks.
-test: deps
+test: test-deps
 	$(SWIFT) test
+
+## The dashboard against the demo in headless Chromium: screenshots/dashboard-desktop.png and
+## screenshots/dashboard-phone.png, taken by the browser test once the page is live.
+screenshot: test-deps
+	THERMOGATE_SCREENSHOT_DIR=$(CURDIR)/screenshots $(SWIFT) test --filter DashboardBrowserTests/testTheDashboardShowsActsAndRecoversInARealBrowser
+	@ls -l screenshots/dashboard-desktop.png screenshots/dashboard-phone.png
 
 ## Core, driver and dispatcher benchmarks (release build): see README, Speed.
 bench: deps

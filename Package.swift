@@ -86,7 +86,7 @@ let package = Package(
       ],
       resources: [
         .embedInCode("Dashboard/Assets/index.html"), .embedInCode("Dashboard/Assets/dashboard.css"),
-        .embedInCode("Dashboard/Assets/dashboard.js"),
+        .embedInCode("Dashboard/Assets/dashboard.js"), .embedInCode("Dashboard/Assets/favicon.svg"),
       ],
       swiftSettings: strictSwift6
     ),

@@ -121,7 +121,7 @@ struct DemoCommand: AsyncParsableCommand {
     let duration = duration
     let httpHost = options.httpOverride?.host ?? "127.0.0.1"
     options.onStarted = { status, store, port in
-      let api = port.map { " — API on http://\(httpHost):\($0)" } ?? ""
+      let api = port.map { " — dashboard and API on http://\(httpHost):\($0)/" } ?? ""
       FileHandle.standardOutput.write(
         Data("demo: six simulated entrances at \(clock.speed)× speed\(api); Ctrl-C stops\n".utf8))
       await board.start(status: status, store: store, interactive: interactive)

@@ -143,6 +143,11 @@ final class DaemonTests: XCTestCase {
     }
     XCTAssertEqual(try api.states().keys.sorted(), ["lobby", "north"])
 
+    // A dashboard's live stream is open across the reload: it gets snapshots, and the reload
+    // ends it rather than waiting for it (the page reconnects by itself).
+    let stream = try EventStreamClient(port: port)
+    try waitUntil("snapshots on the event stream", timeout: 10) { stream.text.contains("event: snapshot") }
+
     // SIGHUP with a valid file that adds an entrance: it runs, in the same process.
     try configuration(extraEntrance: true).write(toFile: configPath, atomically: true, encoding: .utf8)
     kill(daemon.pid, SIGHUP)
@@ -160,6 +165,7 @@ final class DaemonTests: XCTestCase {
     try waitUntil("three entrances after the reload", timeout: 30) {
       try reloaded.states().keys.sorted() == ["lobby", "north", "south"]
     }
+    try waitUntil("the old event stream closed by the reload", timeout: 10) { stream.isClosed }
 
     // Metrics: screenings by entrance and class, per-sink deliveries, entrance states.
     let metrics = try reloaded.get("/metrics").body
@@ -186,7 +192,10 @@ final class DaemonTests: XCTestCase {
     }
     blocker.close()
 
-    // SIGTERM: a clean exit, and the register holds north's screenings.
+    // SIGTERM: a clean exit (an open event stream does not hold it up), and the register holds
+    // north's screenings.
+    let lastStream = try EventStreamClient(port: fallback)
+    try waitUntil("snapshots on the event stream", timeout: 10) { lastStream.text.contains("event: snapshot") }
     XCTAssertTrue(daemon.stop(signal: SIGTERM, timeout: 20), "the daemon exits after SIGTERM")
     XCTAssertEqual(daemon.exitStatus, 0)
     let export = try CLI.run([
@@ -297,4 +306,63 @@ final class LockedReply: @unchecked Sendable {
   private var reply: API.Reply?
   func set(_ value: API.Reply?) { lock.withLock { reply = value } }
   func get() -> API.Reply? { lock.withLock { reply } }
+}
+
+/// A client of the dashboard's event stream on a plain socket: it sends the request and
+/// collects whatever arrives, on a thread of its own, until the server closes the connection.
+final class EventStreamClient: @unchecked Sendable {
+  private let descriptor: Int32
+  private let lock = NSLock()
+  private var received = Data()
+  private var closed = false
+
+  init(port: Int) throws {
+    descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+      }
+    }
+    guard connected else {
+      Glibc.close(descriptor)
+      throw POSIXError(.ECONNREFUSED)
+    }
+    let request = "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
+    Thread.detachNewThread { [self] in
+      var buffer = [UInt8](repeating: 0, count: 16_384)
+      while true {
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        lock.lock()
+        if count <= 0 {
+          closed = true
+          lock.unlock()
+          return
+        }
+        received.append(contentsOf: buffer[0..<count])
+        lock.unlock()
+      }
+    }
+  }
+
+  var text: String {
+    lock.lock()
+    defer { lock.unlock() }
+    return String(decoding: received, as: UTF8.self)
+  }
+
+  var isClosed: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return closed
+  }
+
+  deinit {
+    shutdown(descriptor, Int32(SHUT_RDWR))
+    Glibc.close(descriptor)
+  }
 }

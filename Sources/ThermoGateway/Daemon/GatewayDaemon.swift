@@ -153,7 +153,7 @@ public struct GatewayDaemon: Sendable {
       let logger = logger
       services.append(
         api.application(host: host, port: port) { boundPort in
-          logger.notice("HTTP API listening on http://\(host):\(boundPort)")
+          logger.notice("dashboard and API listening on http://\(host):\(boundPort)/")
           await onStarted(status, store, boundPort)
         })
     }

@@ -15,6 +15,8 @@ extension GatewayHTTP {
     router.get("/dashboard.js") { _, _ in
       asset(PackageResources.dashboard_js, type: "text/javascript; charset=utf-8")
     }
+    router.get("/favicon.svg") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
+    router.get("/favicon.ico") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
     router.get("/api/dashboard") { _, _ in json(dashboardSnapshot()) }
     router.get("/api/history") { request, _ in
       let after = request.uri.queryParameters.get("after").flatMap(Int.init) ?? 0

@@ -213,7 +213,11 @@ function updateTile(tile, entrance) {
     const who = last.person ? ` · ${last.person}` : "";
     parts.last.append(
       el("span", { class: "label", text: "last" }),
-      el("span", { class: "value", text: `${last.class.replace("_", " ")} ${celsius(last.body_c)}${who}` }),
+      el("span", {
+        class: "value",
+        // Without a body estimate the reason says why (no stable reading, a sensor fault).
+        text: `${last.class.replace("_", " ")} ${last.body_c == null ? `(${last.reason.replaceAll("_", " ")})` : celsius(last.body_c)}${who}`,
+      }),
       el("span", { class: "label ago", "data-time": String(last.time) }),
     );
   } else {
