@@ -19,7 +19,8 @@ public final class HeadlessBrowser: @unchecked Sendable {
   /// violations) of the page, oldest first.
   public var consoleErrors: [String] { connection.consoleErrors }
 
-  private let process: pid_t
+  /// The browser's process id (also its process group's).
+  public let processID: pid_t
   private let directory: URL
   private let connection: Connection
   private var sessionID = ""
@@ -51,7 +52,8 @@ public final class HeadlessBrowser: @unchecked Sendable {
       throw error
     }
     let spawned = Self.spawn(
-      executable, arguments, commands: pipes.commands.read, events: pipes.events.write, errors: log)
+      executable, arguments, commands: pipes.commands.read, events: pipes.events.write, errors: log,
+      directory: directory.path)
     // The child's ends now live in the child only: the reader sees end of file when it exits.
     closeDescriptor(pipes.commands.read)
     closeDescriptor(pipes.events.write)
@@ -62,7 +64,7 @@ public final class HeadlessBrowser: @unchecked Sendable {
       if case .failure(let error) = spawned { throw error }
       throw HeadlessBrowserError.launchFailed("posix_spawn failed")
     }
-    process = pid
+    processID = pid
     connection = Connection(commands: pipes.commands.write, events: pipes.events.read)
     do {
       let info = try connection.send("Browser.getVersion", timeout: 30)
@@ -84,10 +86,12 @@ public final class HeadlessBrowser: @unchecked Sendable {
     } catch {
       let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
       close()
-      if case HeadlessBrowserError.timedOut = error {
-        throw HeadlessBrowserError.launchFailed("no answer from chromium; its output:\n\(output.suffix(2000))")
+      switch error {
+      case HeadlessBrowserError.timedOut, HeadlessBrowserError.disconnected:
+        throw HeadlessBrowserError.launchFailed("\(error); chromium's output:\n\(output.suffix(2000))")
+      default:
+        throw error
       }
-      throw error
     }
   }
 
@@ -109,16 +113,12 @@ public final class HeadlessBrowser: @unchecked Sendable {
   }
 
   /// Evaluates `expression` in the page, awaiting it if it is a promise, and returns its JSON
-  /// value (`String`, `NSNumber`, `[String: Any]`, `[Any]`, `NSNull`; nil for `undefined`).
-  /// Throws `HeadlessBrowserError.javaScript` with the exception's text when it throws.
+  /// value (`String`, `NSNumber` (also for booleans), `[String: Any]`, `[Any]`, `NSNull`; nil for
+  /// `undefined`, `NaN`, `Infinity` and functions). Throws `HeadlessBrowserError.javaScript` with
+  /// the exception's text when it throws.
   @discardableResult
   public func evaluate(_ expression: String, timeout: Double = 10) throws -> Any? {
-    let result = try page(
-      "Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true], timeout: timeout)
-    if let details = result["exceptionDetails"] as? [String: Any] {
-      throw HeadlessBrowserError.javaScript(Connection.describe(exception: details))
-    }
-    return (result["result"] as? [String: Any])?["value"]
+    try remoteObject(expression, timeout: timeout)["value"]
   }
 
   /// Evaluates `expression` every 100 ms until its value is truthy (as JavaScript sees it); an
@@ -131,9 +131,9 @@ public final class HeadlessBrowser: @unchecked Sendable {
       let remaining = deadline.timeIntervalSinceNow
       if remaining <= 0 { break }
       do {
-        let value = try evaluate(expression, timeout: remaining)
-        if Self.isTruthy(value) { return }
-        last = Self.describe(value)
+        let object = try remoteObject(expression, timeout: remaining)
+        if Self.isTruthy(object) { return }
+        last = Self.describe(object)
       } catch HeadlessBrowserError.javaScript(let message) {
         last = "exception: \(message)"
       } catch HeadlessBrowserError.timedOut {
@@ -143,6 +143,17 @@ public final class HeadlessBrowser: @unchecked Sendable {
       if pause > 0 { Thread.sleep(forTimeInterval: pause) }
     }
     throw HeadlessBrowserError.conditionNotMet(expression, timeout, last)
+  }
+
+  /// The CDP `RemoteObject` (`type`, `subtype`, `value`, `unserializableValue`, `description`)
+  /// of `expression`'s value.
+  private func remoteObject(_ expression: String, timeout: Double) throws -> [String: Any] {
+    let result = try page(
+      "Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true], timeout: timeout)
+    if let details = result["exceptionDetails"] as? [String: Any] {
+      throw HeadlessBrowserError.javaScript(Connection.describe(exception: details))
+    }
+    return result["result"] as? [String: Any] ?? [:]
   }
 
   /// Writes a PNG of the page's viewport to `path`.
@@ -177,12 +188,12 @@ public final class HeadlessBrowser: @unchecked Sendable {
     closed = true
     if !connection.isDisconnected { _ = try? connection.send("Browser.close", timeout: 3) }
     if !reap(timeout: 5) {
-      kill(-process, SIGKILL)
-      kill(process, SIGKILL)
+      kill(-processID, SIGKILL)
+      kill(processID, SIGKILL)
       _ = reap(timeout: 5)
     }
     // Helpers that outlived the browser (its process group).
-    kill(-process, SIGKILL)
+    kill(-processID, SIGKILL)
     connection.shutDown()
     try? FileManager.default.removeItem(at: directory)
   }
@@ -191,8 +202,8 @@ public final class HeadlessBrowser: @unchecked Sendable {
     let deadline = Date().addingTimeInterval(timeout)
     var status: Int32 = 0
     while Date() < deadline {
-      let reaped = waitpid(process, &status, WNOHANG)
-      if reaped == process || (reaped == -1 && errno == ECHILD) { return true }
+      let reaped = waitpid(processID, &status, WNOHANG)
+      if reaped == processID || (reaped == -1 && errno == ECHILD) { return true }
       usleep(10_000)
     }
     return false
@@ -218,7 +229,7 @@ public final class HeadlessBrowser: @unchecked Sendable {
   /// posix_spawn as `ChildProcess` does it (every signal unblocked and at its default action),
   /// with `commands` on the child's fd 3 and `events` on its fd 4, in a process group of its own.
   private static func spawn(
-    _ path: String, _ arguments: [String], commands: Int32, events: Int32, errors: String
+    _ path: String, _ arguments: [String], commands: Int32, events: Int32, errors: String, directory: String
   ) -> Result<pid_t, any Error> {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
@@ -244,7 +255,11 @@ public final class HeadlessBrowser: @unchecked Sendable {
     posix_spawn_file_actions_adddup2(&actions, events, 4)
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    var variables = ProcessInfo.processInfo.environment
+    // Crash reports and caches go to the temporary directory, not ~/.config and ~/.cache.
+    variables["XDG_CONFIG_HOME"] = directory
+    variables["XDG_CACHE_HOME"] = directory
+    let environment = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { environment.forEach { free($0) } }
     var child: pid_t = 0
     let status = posix_spawn(&child, path, &actions, &attributes, argv, environment)
@@ -254,25 +269,34 @@ public final class HeadlessBrowser: @unchecked Sendable {
 
   // MARK: - Values
 
-  static func isTruthy(_ value: Any?) -> Bool {
-    switch value {
-    case nil, is NSNull: return false
-    case let string as String: return !string.isEmpty
-    case let number as NSNumber: return number.doubleValue != 0 && !number.doubleValue.isNaN
+  /// JavaScript's truthiness of a `RemoteObject` returned by value.
+  static func isTruthy(_ object: [String: Any]) -> Bool {
+    let value = object["value"]
+    switch object["type"] as? String {
+    case "undefined": return false
+    case "boolean": return (value as? NSNumber)?.boolValue ?? false
+    // NaN, -0 and the other unserializable numbers: only -0 is falsy.
+    case "number":
+      return (value as? NSNumber).map { $0.doubleValue != 0 } ?? (object["unserializableValue"] as? String != "-0")
+    case "string": return (value as? String).map { !$0.isEmpty } ?? false
+    case "bigint": return object["unserializableValue"] as? String != "0n"
+    case "object": return !(object["subtype"] as? String == "null" || value is NSNull)
     default: return true
     }
   }
 
-  static func describe(_ value: Any?) -> String {
-    switch value {
-    case nil: return "undefined"
-    case is NSNull: return "null"
-    case let string as String: return "\"\(string)\""
-    case let value?:
-      if JSONSerialization.isValidJSONObject(value), let data = try? JSONSerialization.data(withJSONObject: value) {
+  /// A `RemoteObject` as JavaScript source would spell it, for messages.
+  static func describe(_ object: [String: Any]) -> String {
+    let value = object["value"]
+    switch object["type"] as? String {
+    case "undefined": return "undefined"
+    case "boolean": return (value as? NSNumber)?.boolValue == true ? "true" : "false"
+    default:
+      if let unserializable = object["unserializableValue"] as? String { return unserializable }
+      if let value, let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]) {
         return String(decoding: data, as: UTF8.self)
       }
-      return "\(value)"
+      return object["description"] as? String ?? "\(value ?? "?")"
     }
   }
 }

@@ -17,6 +17,8 @@ public struct GatewayHTTP: Sendable {
   let token: Secret?
   let metrics: PrometheusCollectorRegistry
   let clock: GatewayClock
+  /// Live dashboard streams share one snapshot per half second and are capped in number.
+  let dashboardStreams = DashboardStreams()
 
   public init(
     site: String, status: GatewayStatus, store: AlertStore, dispatcher: Dispatcher, gate: GateRelays, token: Secret?,
@@ -60,7 +62,7 @@ public struct GatewayHTTP: Sendable {
       body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
   }
 
-  private func problem(_ message: String, status: HTTPResponse.Status) -> Response {
+  func problem(_ message: String, status: HTTPResponse.Status) -> Response {
     var line = JSONLine()
     line.add("error", message)
     return json(line.string, status: status)

@@ -77,7 +77,14 @@ extension GatewayHTTP {
   /// The live stream. It ends when the server shuts down (a SIGTERM, a reload), and the page
   /// reconnects by itself; `retry` tells the browser how soon to try.
   private func events() -> Response {
+    let streams = dashboardStreams
+    guard streams.enter() else {
+      return problem(
+        "too many live dashboard streams open (\(streams.limit)); close a page or use GET /api/dashboard",
+        status: .serviceUnavailable)
+    }
     let body = ResponseBody { writer in
+      defer { streams.leave() }
       var cursor = 0
       var lastSnapshot = ContinuousClock.now - .seconds(10)
       try await writer.write(ByteBuffer(string: "retry: 1500\n\n"))
@@ -93,7 +100,7 @@ extension GatewayHTTP {
         // Chart points go out as they come; the snapshot (alerts from the store) once a second.
         if ContinuousClock.now - lastSnapshot >= .seconds(1) {
           lastSnapshot = ContinuousClock.now
-          message += "event: snapshot\ndata: \(dashboardSnapshot())\n\n"
+          message += "event: snapshot\ndata: \(streams.snapshot { dashboardSnapshot() })\n\n"
         }
         if !message.isEmpty { try await writer.write(ByteBuffer(string: message)) }
         try? await Task.sleep(for: .milliseconds(250))

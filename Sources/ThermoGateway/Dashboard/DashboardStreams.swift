@@ -1,0 +1,35 @@
+import Synchronization
+
+/// The dashboard's live streams: how many are open (a gate box serves a duty office, not the
+/// internet: past `limit` a new one is refused) and the snapshot they share, built at most
+/// twice a second however many pages are open.
+final class DashboardStreams: Sendable {
+  let limit: Int
+  private let open = Mutex(0)
+  private let cached = Mutex<(builtAt: ContinuousClock.Instant, text: String)?>(nil)
+
+  init(limit: Int = 32) {
+    self.limit = limit
+  }
+
+  /// False when `limit` streams are already open.
+  func enter() -> Bool {
+    open.withLock { count in
+      guard count < limit else { return false }
+      count += 1
+      return true
+    }
+  }
+
+  func leave() {
+    open.withLock { $0 = max(0, $0 - 1) }
+  }
+
+  func snapshot(maximumAge: Duration = .milliseconds(500), build: () -> String) -> String {
+    let now = ContinuousClock.now
+    if let cached = cached.withLock({ $0 }), now - cached.builtAt < maximumAge { return cached.text }
+    let text = build()
+    cached.withLock { $0 = (now, text) }
+    return text
+  }
+}
