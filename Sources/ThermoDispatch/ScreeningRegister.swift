@@ -145,14 +145,16 @@ extension AlertStore {
     }
   }
 
-  /// Screenings with `time >= since`, counted by entrance and class.
-  public func screeningCounts(since: Double) throws(StoreError) -> [String: [String: Int]] {
+  /// Screenings with `since <= time < until`, counted by entrance and class.
+  public func screeningCounts(since: Double, until: Double = .infinity) throws(StoreError) -> [String: [String: Int]] {
     do {
       return try database.read { db in
         var counts: [String: [String: Int]] = [:]
         let rows = try Row.fetchAll(
-          db, sql: "SELECT entrance, class, COUNT(*) AS n FROM screening WHERE time >= ? GROUP BY entrance, class",
-          arguments: [since])
+          db,
+          sql:
+            "SELECT entrance, class, COUNT(*) AS n FROM screening WHERE time >= ? AND time < ? GROUP BY entrance, class",
+          arguments: [since, until.isFinite ? until : 1e18])
         for row in rows {
           let entrance: String = row["entrance"]
           let screeningClass: String = row["class"]

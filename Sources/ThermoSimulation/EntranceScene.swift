@@ -37,10 +37,11 @@ public struct EntranceScene: Sendable {
     public var sensorBiasC = 0.0
     /// How much colder the skin of someone coming in from the cold reads.
     public var coldSkinDropC = 1.5...4.0
-    /// People this warm (body) are held at the gate and present again for a re-check after
+    /// People this warm (body; the gateway holds from threshold 37.3 less its 0.1 guard band) are
+    /// held at the gate and present again for a re-check after
     /// `recheckDelaySeconds`, as the guard would send them: the same work ID, the same body,
     /// a fresh skin reading. Infinity: nobody comes back.
-    public var recheckBodyC = 37.4
+    public var recheckBodyC = 37.2
     public var recheckDelaySeconds = 120.0
 
     public init() {}

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import ThermoCore
 import ThermoDispatch
-import ThermoGateway
+
+@testable import ThermoGateway
 
 @Suite struct ScreeningHistoryTests {
   @Test func keepsTheLastHourAndHandsOutOnlyWhatACursorHasNotSeen() {
@@ -169,5 +170,38 @@ import ThermoGateway
       entrance: "south", thermometer: "sim:mlx90614", pipeline: EntrancePipeline(), outlet: RecordingOutlet(),
       status: status, personIDs: .plain, startedAt: midnight + 86_400 + 10)
     #expect(status.status(of: "south")?.today.isEmpty == true)
+  }
+}
+
+@Suite struct DashboardStreamsTests {
+  @Test func aStreamSlotIsGivenBackWhenItsTicketGoesEvenIfTheBodyNeverRan() {
+    let streams = DashboardStreams(limit: 2)
+    var first = streams.enter()
+    let second = streams.enter()
+    #expect(first != nil && second != nil)
+    #expect(streams.enter() == nil, "full")
+    first = nil  // a client that went away before its response body ran
+    #expect(streams.openCount == 1)
+    #expect(streams.enter() != nil)
+    _ = second
+  }
+
+  @Test func theSharedSnapshotIsRebuiltOnlyWhenItIsOlderThanItsMaximumAge() {
+    let streams = DashboardStreams()
+    var builds = 0
+    let first = streams.snapshot(maximumAge: .seconds(60)) {
+      builds += 1
+      return "{\"a\":1}"
+    }
+    let second = streams.snapshot(maximumAge: .seconds(60)) {
+      builds += 1
+      return "{\"a\":2}"
+    }
+    #expect(first == second && builds == 1)
+    let third = streams.snapshot(maximumAge: .zero) {
+      builds += 1
+      return "{\"a\":3}"
+    }
+    #expect(third == "{\"a\":3}" && builds == 2)
   }
 }

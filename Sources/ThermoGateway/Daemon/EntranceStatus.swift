@@ -130,9 +130,11 @@ public final class GatewayStatus: Sendable {
   /// Fills today's counts and the charts from the register, so a restart or a reload shows what
   /// the duty office saw before it.
   public func restore(from store: AlertStore, now: Double) throws(StoreError) {
-    let dayStart = day(containing: now).start
-    let counts = try store.screeningCounts(since: dayStart)
-    let recent = try store.screenings(since: now - history.span, limit: order.count * history.capacity)
+    let today = day(containing: now)
+    let counts = try store.screeningCounts(since: today.start, until: today.end)
+    let recent = try store.screenings(
+      since: now - history.span, until: now + 1, limit: order.count * history.capacity)
+    let dayStart = today.start
     restore(from: recent, counts: counts, dayStart: dayStart)
   }
 

@@ -199,9 +199,12 @@ public struct GatewayDaemon: Sendable {
     logger.notice(
       "site \(configuration.site): \(configuration.entrances.count) entrance(s), database \(configuration.databasePath)"
     )
-    return ServiceGroup(
-      configuration: ServiceGroupConfiguration(
-        services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger))
+    var groupConfiguration = ServiceGroupConfiguration(
+      services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger)
+    // A stop or reload never waits on a client: a dashboard that stopped reading, a wedged
+    // driver call. Past this the remaining services are cancelled (the store keeps what was due).
+    groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
+    return ServiceGroup(configuration: groupConfiguration)
   }
 
   private func makeSinks(_ configuration: GatewayConfiguration, gate: GateRelays, clock: GatewayClock)

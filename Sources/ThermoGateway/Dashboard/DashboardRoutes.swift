@@ -19,8 +19,10 @@ extension GatewayHTTP {
     router.get("/favicon.ico") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
     router.get("/api/dashboard") { _, _ in json(dashboardSnapshot()) }
     router.get("/api/history") { request, _ in
-      let after = request.uri.queryParameters.get("after").flatMap(Int.init) ?? 0
-      return json(historyJSON(after: after, reset: after == 0).text)
+      let after = max(0, request.uri.queryParameters.get("after").flatMap(Int.init) ?? 0)
+      // A cursor from before a restart or reload (numbering starts again) means: start over.
+      let restarted = after > status.history.points(after: .max).last
+      return json(historyJSON(after: restarted ? 0 : after, reset: after == 0 || restarted).text)
     }
     router.get("/api/events") { _, _ in events() }
   }
@@ -41,17 +43,27 @@ extension GatewayHTTP {
   /// newest 50 and every open one, newest first) and the gateway's own time, so ages and
   /// re-check countdowns are right even when the demo runs its clock fast.
   func dashboardSnapshot() -> String {
+    // Everything but the clock is shared by the open pages for half a second; the clock is the
+    // moment each message leaves.
+    let shared = dashboardStreams.snapshot { sharedSnapshot() }
+    return "{\"time\":" + JSONLine.number(clock.now(), decimals: 3) + "," + shared.dropFirst()
+  }
+
+  private func sharedSnapshot() -> String {
     var line = JSONLine()
     line.add("site", site)
-    line.add("time", clock.now())
     line.add("speed", clock.speed)
     line.add("token_configured", token != nil)
     line.addRaw("entrances", entrancesJSON())
     do {
+      // Every open alert (up to a thousand: a site with more has a bigger problem than this
+      // page) and the 50 newest, newest first.
+      let open = try store.alerts(openOnly: true, limit: 1000)
       let recent = try store.alerts(openOnly: false, limit: 50)
-      let open = try store.alerts(openOnly: true, limit: 200)
       var seen = Set<Int64>()
-      let alerts = (recent + open).filter { seen.insert($0.id).inserted }.sorted { $0.id > $1.id }
+      let alerts = (open + recent).filter { seen.insert($0.id).inserted }.sorted { $0.id > $1.id }
+      line.add("open_alerts", open.count)
+      line.add("open_alerts_capped", open.count == 1000)
       line.addRaw("alerts", "[" + alerts.map(\.dashboardJSON).joined(separator: ",") + "]")
     } catch {
       line.addRaw("alerts", "[]")
@@ -75,35 +87,42 @@ extension GatewayHTTP {
   }
 
   /// The live stream. It ends when the server shuts down (a SIGTERM, a reload), and the page
-  /// reconnects by itself; `retry` tells the browser how soon to try.
+  /// reconnects by itself; `retry` tells the browser how soon to try. A client that stops
+  /// reading cannot hold a shutdown for long: the service group's graceful shutdown has a limit
+  /// (`GatewayDaemon`), after which its write is cancelled.
   private func events() -> Response {
     let streams = dashboardStreams
-    guard streams.enter() else {
+    // The slot is held by the ticket the body owns: given back when the body is done with, even
+    // when the client went away before the body ever ran.
+    guard let ticket = streams.enter() else {
       return problem(
         "too many live dashboard streams open (\(streams.limit)); close a page or use GET /api/dashboard",
         status: .serviceUnavailable)
     }
     let body = ResponseBody { writer in
-      defer { streams.leave() }
-      var cursor = 0
-      var lastSnapshot = ContinuousClock.now - .seconds(10)
-      try await writer.write(ByteBuffer(string: "retry: 1500\n\n"))
-      var first = true
-      while !Task.isCancelled, !Task.isShuttingDownGracefully {
-        let (history, last) = historyJSON(after: cursor, reset: first)
-        var message = ""
-        if first || last != cursor {
-          message += "event: points\ndata: \(history)\n\n"
+      // The closure holds the ticket for as long as the response holds the closure.
+      defer { withExtendedLifetime(ticket) {} }
+      do {
+        var cursor = 0
+        var lastSnapshot = ContinuousClock.now - .seconds(10)
+        try await writer.write(ByteBuffer(string: "retry: 1500\n\n"))
+        var first = true
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+          var message = ""
+          // The snapshot (alerts from the store) once a second, and first, so the page has the
+          // gateway's clock before it trims the chart points to the last hour.
+          if ContinuousClock.now - lastSnapshot >= .seconds(1) {
+            lastSnapshot = ContinuousClock.now
+            message += "event: snapshot\ndata: \(dashboardSnapshot())\n\n"
+          }
+          // Chart points as they come.
+          let (history, last) = historyJSON(after: cursor, reset: first)
+          if first || last != cursor { message += "event: points\ndata: \(history)\n\n" }
+          cursor = last
+          first = false
+          if !message.isEmpty { try await writer.write(ByteBuffer(string: message)) }
+          try? await Task.sleep(for: .milliseconds(250))
         }
-        cursor = last
-        first = false
-        // Chart points go out as they come; the snapshot (alerts from the store) once a second.
-        if ContinuousClock.now - lastSnapshot >= .seconds(1) {
-          lastSnapshot = ContinuousClock.now
-          message += "event: snapshot\ndata: \(streams.snapshot { dashboardSnapshot() })\n\n"
-        }
-        if !message.isEmpty { try await writer.write(ByteBuffer(string: message)) }
-        try? await Task.sleep(for: .milliseconds(250))
       }
       try await writer.finish(nil)
     }
@@ -115,14 +134,32 @@ extension GatewayHTTP {
 }
 
 extension AlertView {
-  /// The API's form plus the raising time in seconds, for the page's age column.
+  /// What the page shows of an alert: the API's fields, the raising time in seconds (for the
+  /// age), and per sink only its latest notice (repeats of an unacknowledged fever pile up).
   var dashboardJSON: String {
     var line = JSONLine()
-    line.add("raised_at_s", raisedAt)
+    line.add("id", Int(id))
+    line.add("kind", kind.rawValue)
+    line.add("entrance", entrance)
+    line.add("device", device)
+    line.add("raised_at_s", raisedAt, decimals: 3)
+    line.add("summary", summary)
+    line.add("acknowledged_by", acknowledgedBy)
+    line.add("resolved", resolvedAt != nil)
     line.add("open", acknowledgedAt == nil && resolvedAt == nil)
-    line.add("concerns_person", kind.concernsAPerson)
-    let extra = line.string.dropLast()  // "{…" without its closing brace
-    let base = json.dropFirst()  // "…}" without its opening brace
-    return extra + "," + base
+    var latest: [String: DeliveryView] = [:]
+    for delivery in deliveries where delivery.sequence >= (latest[delivery.sink]?.sequence ?? -1) {
+      latest[delivery.sink] = delivery
+    }
+    let entries = latest.values.sorted { $0.sink < $1.sink }.map { delivery -> String in
+      var entry = JSONLine()
+      entry.add("sink", delivery.sink)
+      entry.add("sequence", delivery.sequence)
+      entry.add("status", delivery.status)
+      entry.add("last_error", delivery.lastError)
+      return entry.string
+    }
+    line.addRaw("deliveries", "[" + entries.joined(separator: ",") + "]")
+    return line.string
   }
 }

@@ -12,17 +12,30 @@ final class DashboardStreams: Sendable {
     self.limit = limit
   }
 
-  /// False when `limit` streams are already open.
-  func enter() -> Bool {
-    open.withLock { count in
+  /// A slot, given back when the ticket goes; nil when `limit` streams are already open.
+  func enter() -> Ticket? {
+    let admitted = open.withLock { count in
       guard count < limit else { return false }
       count += 1
       return true
     }
+    return admitted ? Ticket(self) : nil
   }
 
-  func leave() {
+  var openCount: Int { open.withLock { $0 } }
+
+  fileprivate func leave() {
     open.withLock { $0 = max(0, $0 - 1) }
+  }
+
+  final class Ticket: Sendable {
+    private let streams: DashboardStreams
+
+    fileprivate init(_ streams: DashboardStreams) {
+      self.streams = streams
+    }
+
+    deinit { streams.leave() }
   }
 
   func snapshot(maximumAge: Duration = .milliseconds(500), build: () -> String) -> String {

@@ -7,6 +7,7 @@ const CLASSES = ["normal", "elevated", "fever", "retry", "fault", "no_subject"];
 const CLASS_COLOURS = {
   normal: "#176b2c", elevated: "#b07400", fever: "#c0141c", fault: "#5b2a86", retry: "#4a5361", no_subject: "#8a94a3",
 };
+const CHARTED = new Set(["normal", "elevated", "fever"]);
 const STATE_LABELS = {
   ready: "ready", warming: "warming up", no_device: "no device", fault: "fault", silenced: "silenced",
 };
@@ -70,12 +71,15 @@ function celsius(value) {
 
 function setConnected(connected, text) {
   const badge = document.getElementById("connection");
+  // Only changes are written: the badge is a live region, read out when it changes.
+  if (badge.dataset.connected === String(connected) && badge.textContent === text) return;
   badge.dataset.connected = String(connected);
   badge.textContent = text;
 }
 
 function connect() {
   clearTimeout(view.reconnectTimer);
+  view.reconnectTimer = null;
   if (view.source) view.source.close();
   const source = new EventSource("/api/events");
   view.source = source;
@@ -102,13 +106,18 @@ function connect() {
 
 function scheduleReconnect() {
   clearTimeout(view.reconnectTimer);
-  view.reconnectTimer = setTimeout(connect, view.retryDelay);
+  view.reconnectTimer = setTimeout(() => {
+    view.reconnectTimer = null;
+    connect();
+  }, view.retryDelay);
   view.retryDelay = Math.min(view.retryDelay * 2, 10000);
 }
 
 // A stream that went silent (a half-open connection after the gateway box lost power) is
 // replaced: the gateway sends a snapshot every second.
 setInterval(() => {
+  // Not while a reconnection is already scheduled: that one keeps its backoff.
+  if (view.reconnectTimer !== null) return;
   if (view.source && performance.now() - view.lastMessageAt > 5000) {
     setConnected(false, "reconnecting…");
     view.lastMessageAt = performance.now();
@@ -138,7 +147,9 @@ function applyPoints(message) {
     if (!view.points.has(point.entrance)) view.points.set(point.entrance, []);
     view.points.get(point.entrance).push(point);
   }
-  const cutoff = gatewayNow() - view.span;
+  // Trimmed on the gateway's clock only: before the first snapshot the browser's clock is all
+  // there is, and an offline gate box's clock may be hours off it.
+  const cutoff = view.receivedAt ? gatewayNow() - view.span : -Infinity;
   for (const [entrance, points] of view.points) {
     const kept = points.filter((point) => point.time >= cutoff);
     view.points.set(entrance, kept);
@@ -156,7 +167,7 @@ function makeTile(name) {
   parts.last = el("div", { class: "row last" });
   parts.counts = el("div", { class: "counts", "aria-label": "today's screenings by class" });
   parts.threshold = el("div", { class: "row threshold" });
-  parts.canvas = el("canvas", { class: "chart", width: "600", height: "180", role: "img" });
+  parts.canvas = el("canvas", { class: "chart", width: "600", height: "150", role: "img" });
   parts.health = el("div", { class: "health" });
   parts.calibration = el("div", { class: "health calibration" });
   parts.gate = el("span", { class: "gate" });
@@ -288,7 +299,11 @@ function drawChart(tile, entrance) {
   const context = canvas.getContext("2d");
   const width = canvas.width;
   const height = canvas.height;
-  const points = (view.points.get(entrance) || []).filter((point) => point.body_c != null);
+  // Judged screenings only: a retry's estimate (still warming up, skin too cold) is not a
+  // body temperature and would stretch the scale.
+  const points = (view.points.get(entrance) || []).filter(
+    (point) => point.body_c != null && CHARTED.has(point.class),
+  );
   const status = tile.status;
   const end = gatewayNow();
   const start = end - view.span;
@@ -299,8 +314,11 @@ function drawChart(tile, entrance) {
     high = Math.max(high, point.body_c + 0.2, point.threshold_c + 0.3);
   }
   if (status) high = Math.max(high, status.threshold_c + 0.3);
-  const x = (time) => ((time - start) / (end - start)) * (width - 40) + 36;
-  const y = (value) => height - 14 - ((value - low) / (high - low)) * (height - 22);
+  low = Math.max(low, 30);
+  high = Math.min(high, 43);
+  const x = (time) => ((time - start) / (end - start)) * (width - 52) + 36;
+  const yRaw = (value) => height - 18 - ((value - low) / (high - low)) * (height - 26);
+  const y = (value) => Math.max(4, Math.min(height - 18, yRaw(value)));
 
   context.clearRect(0, 0, width, height);
   context.font = "18px sans-serif";
@@ -314,7 +332,7 @@ function drawChart(tile, entrance) {
     context.stroke();
     context.fillText(String(value), 2, y(value) + 6);
   }
-  context.fillText("last hour", width - 90, height - 0);
+  context.fillText("← last hour", 40, height - 2);
 
   // Threshold in force, as it was at each screening and now.
   context.strokeStyle = "#c0141c";
@@ -348,9 +366,21 @@ function drawChart(tile, entrance) {
   for (const point of points) {
     if (point.time < start) continue;
     context.fillStyle = CLASS_COLOURS[point.class] || "#4a5361";
-    const radius = point.class === "fever" || point.class === "elevated" ? 6 : 4;
+    const px = x(point.time);
+    const py = y(point.body_c);
     context.beginPath();
-    context.arc(x(point.time), y(point.body_c), radius, 0, Math.PI * 2);
+    if (point.class === "fever") {
+      // A square for a fever, a diamond for elevated, a dot for normal: not by colour alone.
+      context.rect(px - 6, py - 6, 12, 12);
+    } else if (point.class === "elevated") {
+      context.moveTo(px, py - 7);
+      context.lineTo(px + 7, py);
+      context.lineTo(px, py + 7);
+      context.lineTo(px - 7, py);
+      context.closePath();
+    } else {
+      context.arc(px, py, 4, 0, Math.PI * 2);
+    }
     context.fill();
   }
   canvas.setAttribute(
@@ -369,7 +399,12 @@ function makeAlert(alert) {
   parts.meta = el("div", { class: "meta" });
   parts.deliveries = el("div", { class: "deliveries" });
   parts.action = el("div", { class: "action" });
-  parts.button = el("button", { type: "button", "data-action": "ack", text: "Acknowledge" });
+  parts.button = el("button", {
+    type: "button",
+    "data-action": "ack",
+    text: "Acknowledge",
+    "aria-label": `Acknowledge alert ${alert.id}: ${alert.summary}`,
+  });
   parts.button.addEventListener("click", () => acknowledge(alert.id, parts.button));
   const body = el("div", {}, parts.summary, parts.meta, parts.deliveries);
   const root = el(
@@ -401,8 +436,9 @@ function renderAlerts(alerts) {
     updateAlert(item, alert);
   });
   document.getElementById("no-alerts").hidden = alerts.length > 0;
-  const open = alerts.filter((alert) => alert.open).length;
-  document.getElementById("open-count").textContent = `(${open} open)`;
+  const open = view.snapshot.open_alerts ?? alerts.filter((alert) => alert.open).length;
+  const more = view.snapshot.open_alerts_capped ? "+" : "";
+  document.getElementById("open-count").textContent = `(${open}${more} open)`;
 }
 
 function updateAlert(item, alert) {
@@ -432,7 +468,14 @@ function updateAlert(item, alert) {
       }),
     );
   }
-  if (alert.open && !parts.button.isConnected) parts.action.replaceChildren(parts.button);
+  if (alert.open && !parts.button.isConnected && parts.button.dataset.done !== "true") {
+    parts.action.replaceChildren(parts.button);
+  }
+  // Without a token configured on the gateway nobody can acknowledge from here: say so.
+  parts.button.disabled = !view.snapshot.token_configured;
+  parts.button.title = view.snapshot.token_configured
+    ? ""
+    : "this gateway has no API token configured (http.token_env); acknowledging is off";
   if (!alert.open) parts.action.replaceChildren();
 }
 
@@ -456,13 +499,17 @@ async function acknowledge(id, button) {
     const answer = await response.json().catch(() => ({}));
     if (response.ok) {
       showMessage(`Alert ${id} acknowledged by ${name}.`, true);
+      // Gone from the list at the next snapshot; until then no second click.
+      button.dataset.done = "true";
+      button.remove();
+      return;
     } else {
       showMessage(`Alert ${id} not acknowledged: ${answer.error || response.status}`, false);
     }
   } catch (error) {
     showMessage(`Alert ${id} not acknowledged: the gateway cannot be reached (${error.message})`, false);
   } finally {
-    button.disabled = false;
+    button.disabled = !view.snapshot?.token_configured;
   }
 }
 
