@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev libsqlite3-dev libmosqui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/thermogate
 
-.PHONY: run test bench build deps test-deps screenshot format lint clean install-udev install footprint
+.PHONY: run test test-hil bench build deps test-deps screenshot format lint clean install-udev install footprint
 
 ## Install the Debian packages the build needs, only those missing; the tests also need a real
 ## browser (the dashboard is tested in headless Chromium) and a font for it to draw text with.
@@ -45,6 +45,17 @@ screenshot: test-deps
 	THERMOGATE_SCREENSHOT_DIR=$(CURDIR)/screenshots $(SWIFT) test --filter DashboardBrowserTests/testTheDashboardShowsActsAndRecoversInARealBrowser
 	@ls -l screenshots/dashboard-desktop.png screenshots/dashboard-phone.png
 
+## Hardware in the loop without hardware (hil/README.md): a QEMU guest with Debian's kernel and
+## real udev, our simulated USB devices hot-plugged into it. Builds the guest once (cached by
+## the builder's hash in $(HIL_CACHE)) and the static gateway binary the guest runs.
+HIL_APT_PACKAGES := qemu-system-x86 debootstrap debian-archive-keyring cpio python3
+HIL_CACHE ?= $(HOME)/.cache/thermogate-hil
+test-hil: deps
+	$(call install_missing,$(HIL_APT_PACKAGES))
+	$(SWIFT) build --product thermogate
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product thermogate
+	HIL_CACHE=$(HIL_CACHE) python3 hil/test_hil.py
+
 ## Core, driver and dispatcher benchmarks (release build): see README, Speed.
 bench: deps
 	@# SwiftPM keeps a stale source list for the path dependency when files are added to the main
@@ -59,13 +70,16 @@ footprint: deps
 	$(SWIFT) build -c release --scratch-path .build-release --product thermogate
 	sh Benchmarks/Footprint/footprint.sh .build-release/release/thermogate 60
 
-## Install the udev rules (group thermogate, mode 0660, /dev/thermogate/ links) and apply them.
-## UDEV_RULES_DIR and UDEVADM can be overridden (packaging, tests).
+## Install the udev rules (group thermogate, mode 0660, /dev/thermogate/ links) and the
+## hid_mcp2221 blacklist (udev-rules/blacklist-hid-mcp2221.conf), and apply the rules.
+## UDEV_RULES_DIR, MODPROBE_DIR and UDEVADM can be overridden (packaging, tests).
 UDEV_RULES_DIR ?= /etc/udev/rules.d
+MODPROBE_DIR ?= /etc/modprobe.d
 UDEVADM ?= udevadm
 install-udev:
 	@getent group thermogate >/dev/null || $(SUDO) groupadd --system thermogate
 	$(SUDO) install -D -m 0644 udev-rules/70-thermogate.rules $(UDEV_RULES_DIR)/70-thermogate.rules
+	$(SUDO) install -D -m 0644 udev-rules/blacklist-hid-mcp2221.conf $(MODPROBE_DIR)/thermogate.conf
 	@if [ -S /run/udev/control ]; then \
 	  $(SUDO) $(UDEVADM) control --reload && \
 	  $(SUDO) $(UDEVADM) trigger --action=add --subsystem-match=usb --subsystem-match=tty --subsystem-match=input; \
@@ -107,6 +121,7 @@ install:
 	  echo "edit $(CONFIG_DIR)/thermogate.yaml, then: systemctl enable --now thermogate"; \
 	else \
 	  install -D -m 0644 udev-rules/70-thermogate.rules $(DESTDIR)/etc/udev/rules.d/70-thermogate.rules; \
+	  install -D -m 0644 udev-rules/blacklist-hid-mcp2221.conf $(DESTDIR)/etc/modprobe.d/thermogate.conf; \
 	fi
 
 format:

@@ -47,7 +47,11 @@ public struct MCP2221Model: ReportDeviceModel {
 
   /// The IN report answering `out`, or nil when the chip does not answer.
   public mutating func answer(_ out: [UInt8]) -> [UInt8]? {
-    guard out.count == MCP2221Report.size, let command = MCP2221Report.Command(rawValue: out[0]) else { return nil }
+    // The chip's command buffer is 64 bytes: a shorter OUT report (the kernel's hid-mcp2221
+    // sends 1–8 bytes) reads as zero-filled.
+    guard !out.isEmpty, out.count <= MCP2221Report.size else { return nil }
+    let out = out + [UInt8](repeating: 0, count: MCP2221Report.size - out.count)
+    guard let command = MCP2221Report.Command(rawValue: out[0]) else { return otherCommand(out) }
     switch command {
     case .statusSetParameters: return status(cancel: out[2] == 0x10, speedDivider: out[3] == 0x20 ? out[4] : nil)
     case .writeDataNoStop, .writeData, .writeDataRepeatedStart: return write(command, out)
@@ -135,6 +139,30 @@ public struct MCP2221Model: ReportDeviceModel {
     payload[7] = stuckState ?? engineState
     payload[19] = addressNACKed ? 0x40 : 0x00
     return reply(.statusSetParameters, payload)
+  }
+
+  /// The commands the kernel driver sends while it probes and sets up its gpiochip (datasheet
+  /// §3.1: 0x50/0x51 set/get GPIO values, 0x60/0x61 set/get SRAM settings): answered as a chip
+  /// whose four GP pins are GPIO inputs reading low, so `hid-mcp2221` binds without timeouts.
+  private func otherCommand(_ out: [UInt8]) -> [UInt8]? {
+    var report = [UInt8](repeating: 0, count: MCP2221Report.size)
+    report[0] = out[0]
+    switch out[0] {
+    case 0x50, 0x60:
+      return report
+    case 0x51:
+      for pin in 0..<4 {
+        report[2 + pin * 2] = 0x00  // value: low
+        report[3 + pin * 2] = 0x01  // direction: input
+      }
+      return report
+    case 0x61:
+      report[2] = 0x0A  // the count of SRAM bytes that follow
+      for pin in 0..<4 { report[22 + pin] = 0x08 }  // GPIO function, input
+      return report
+    default:
+      return nil
+    }
   }
 
   private func reply(_ command: MCP2221Report.Command, _ payload: [UInt8]) -> [UInt8] {

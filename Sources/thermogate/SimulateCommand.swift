@@ -6,17 +6,23 @@ import ThermoSimulation
 struct SimulateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "simulate",
-    abstract: "Run a simulated serial thermometer on a pseudo-terminal.",
+    abstract: "Run a simulated thermometer: a serial one on a pseudo-terminal, a USB one into a VM.",
     discussion: """
-      Starts a device simulator that speaks the real protocol byte for byte behind a pty, with \
-      simulated people walking past, and prints the pty's path on the first line of standard \
-      output. Read it with `thermogate read KIND:PATH`. Runs until --duration ends or it is \
-      interrupted. (USB HID devices are simulated in-process: use the address sim:mlx90614.)
+      Starts a device simulator that speaks the real protocol byte for byte, with simulated \
+      people walking past. Serial kinds (pyrousb, optris) sit behind a pty whose path is the \
+      first line of standard output: read it with `thermogate read KIND:PATH`. USB kinds \
+      (mcp2221 with an MLX90614 behind it, relay) need --usbredir SOCKET: they connect to a \
+      QEMU `usb-redir` chardev and enumerate in the guest as the real part (the HIL rig, \
+      hil/README.md); ending the simulator unplugs the device. In-process USB simulation needs \
+      no simulator: use the address sim:mlx90614. Runs until --duration ends or it is \
+      interrupted.
       """
   )
 
   enum Kind: String, ExpressibleByArgument, CaseIterable {
-    case pyrousb, optris
+    case pyrousb, optris, mcp2221, relay
+
+    var isUSB: Bool { self == .mcp2221 || self == .relay }
   }
 
   enum Fault: String, ExpressibleByArgument, CaseIterable {
@@ -61,7 +67,30 @@ struct SimulateCommand: ParsableCommand {
       valueName: "PATH"))
   var link: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "USB kinds: the QEMU usb-redir chardev socket to connect to (the device is plugged while connected).",
+      valueName: "SOCKET"))
+  var usbredir: String?
+
+  @Option(help: "USB kinds: the device's serial number (iSerial).")
+  var serial: String?
+
+  @Option(help: "relay: the number of channels (1, 2, 4 or 8).")
+  var channels = 2
+
+  @Option(help: "Room temperature in °C (what the sensor head reads; default 22).")
+  var room: Double?
+
+  @Flag(help: "USB kinds: print every request the host makes.")
+  var verbose = false
+
   func validate() throws {
+    if kind.isUSB, usbredir == nil {
+      throw ValidationError("\(kind.rawValue) is a USB device: give --usbredir SOCKET (a QEMU usb-redir chardev)")
+    }
+    if !kind.isUSB, usbredir != nil { throw ValidationError("--usbredir is for USB kinds (mcp2221, relay)") }
+    guard [1, 2, 4, 8].contains(channels) else { throw ValidationError("--channels must be 1, 2, 4 or 8") }
     guard (0...1).contains(febrileShare) else { throw ValidationError("--febrile-share must be between 0 and 1") }
     guard arrivalsPerMinute > 0 else { throw ValidationError("--arrivals-per-minute must be positive") }
     guard family == "cs" || family == "ct" else { throw ValidationError("--family must be cs or ct") }
@@ -75,6 +104,7 @@ struct SimulateCommand: ParsableCommand {
     var settings = EntranceScene.Settings()
     settings.arrivalsPerMinute = arrivalsPerMinute
     settings.febrileShare = febrileShare
+    if let room { settings.roomC = room }
     let scene = EntranceScene(seed: seed, settings: settings)
     let started = ContinuousClock.now
     let clock: @Sendable () -> Double = {
@@ -82,6 +112,13 @@ struct SimulateCommand: ParsableCommand {
       return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
     switch kind {
+    case .mcp2221:
+      let sensor = MLX90614Model(objectC: 20, ambientC: 20)
+      let device = SceneDrivenDevice(device: MCP2221Model(sensor: sensor), scene: scene, clock: clock)
+      try serveUSB(USBRedirDevice(layout: .mcp2221a(serial: serial ?? "0001234567"), function: .interrupt(device)))
+    case .relay:
+      let model = USBRelayModel(serial: serial ?? "HIL01", channelCount: channels)
+      try serveUSB(USBRedirDevice(layout: .usbRelay(channels: channels), function: .control(model)))
     case .pyrousb:
       var model = PyroUSBModel(objectC: 20, sensorC: 20)
       model.corruptsCRC = fault == .checksum
@@ -96,6 +133,39 @@ struct SimulateCommand: ParsableCommand {
         SceneDrivenDevice(device: model, scene: scene, clock: clock),
         address: "optris", options: family == "ct" ? "?family=ct" : "")
     }
+  }
+
+  private func serveUSB(_ device: USBRedirDevice) throws {
+    guard let usbredir else { return }
+    var device = device
+    device.keepsTrace = verbose
+    let link = USBRedirLink(device: device)
+    var standardError = StandardError()
+    try link.connect(path: usbredir, timeout: 10)
+    print("\(kind.rawValue) on \(usbredir): plugged in", to: &standardError)
+    if duration > 0 {
+      Thread.detachNewThread { [duration] in
+        Thread.sleep(forTimeInterval: duration)
+        link.stop()
+      }
+    }
+    var relayState: String?
+    try link.serve(
+      onEvent: { line in
+        var standardError = StandardError()
+        print(line, to: &standardError)
+      },
+      afterEachPacket: { device in
+        // The relay board's latch as the host left it: the HIL harness reads it back here.
+        guard case .control(let model as USBRelayModel) = device.function else { return }
+        let state = (1...model.channelCount).map { "\($0)=\(model.isOn($0) ? "on" : "off")" }.joined(separator: " ")
+        if state != relayState {
+          relayState = state
+          var standardError = StandardError()
+          print("relay state: \(state)", to: &standardError)
+        }
+      })
+    print("\(kind.rawValue) on \(usbredir): unplugged", to: &standardError)
   }
 
   private func serve<Device: ThermometerModel & ByteStreamDeviceModel>(

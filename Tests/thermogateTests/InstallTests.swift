@@ -24,7 +24,8 @@ final class InstallTests: XCTestCase {
 
     let files = [
       "/opt/tg/bin/thermogate", "/etc/systemd/system/thermogate.service", "/etc/thermogate/thermogate.yaml",
-      "/etc/udev/rules.d/70-thermogate.rules", "/opt/tg/share/doc/thermogate/README.md",
+      "/etc/udev/rules.d/70-thermogate.rules", "/etc/modprobe.d/thermogate.conf",
+      "/opt/tg/share/doc/thermogate/README.md",
     ]
     for file in files { XCTAssertTrue(FileManager.default.fileExists(atPath: stage + file), file) }
     XCTAssertTrue(FileManager.default.isExecutableFile(atPath: stage + "/opt/tg/bin/thermogate"))

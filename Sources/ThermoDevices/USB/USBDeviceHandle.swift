@@ -25,8 +25,10 @@ public final class USBDeviceHandle {
   }
 
   /// Claims an interface, detaching the kernel driver bound to it first (usbhid,
-  /// hid-mcp2221, hid-cp2112); it is re-attached on close so the system is left as found.
-  public func claimInterface(_ number: Int32) throws(USBError) {
+  /// hid-mcp2221, hid-cp2112); it is re-attached on close so the system is left as found,
+  /// unless `reattachOnClose` is false: re-attaching hid-mcp2221 re-runs its probe, which on
+  /// Debian's 6.1 kernel blocks the close for ≈ 24 s (HIL scenario 5, hardware-notes.md).
+  public func claimInterface(_ number: Int32, reattachOnClose: Bool = true) throws(USBError) {
     let raw = try handle("claim interface \(number) of \(info.vendorProduct)")
     var detached = false
     let active = libusb_kernel_driver_active(raw, number)
@@ -43,7 +45,7 @@ public final class USBDeviceHandle {
       if detached { _ = libusb_attach_kernel_driver(raw, number) }
       throw USBError(status: status, operation: "claim interface \(number) of \(info.vendorProduct)")
     }
-    claimed[number] = detached
+    claimed[number] = detached && reattachOnClose
   }
 
   /// Releases what was claimed, re-attaches detached kernel drivers and closes the handle.
