@@ -2,6 +2,8 @@
 # The HIL guest's second stage, run from the host share: our udev rules (and modprobe settings,
 # when a scenario gives some) installed, the real systemd-udevd with coldplug, udev's event
 # stream on ttyS2 and a control shell on ttyS1 for the harness.
+# Loopback, for the daemon's HTTP listener.
+busybox ip link set lo up 2>/dev/null || busybox ifconfig lo 127.0.0.1 up
 cp /mnt/host/udev-rules/*.rules /etc/udev/rules.d/
 [ -f /mnt/host/modprobe.conf ] && cp /mnt/host/modprobe.conf /etc/modprobe.d/hil.conf
 /usr/lib/systemd/systemd-udevd --daemon

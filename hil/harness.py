@@ -129,12 +129,13 @@ class Guest:
             "-chardev", "socket,id=ctl,path=%s/ctl.sock,server=on,wait=off" % self.run_dir, "-serial", "chardev:ctl",
             "-chardev", "socket,id=ev,path=%s/ev.sock,server=on,wait=off" % self.run_dir, "-serial", "chardev:ev",
             "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
-            "-device", "qemu-xhci,id=xhci",
+            "-device", "qemu-xhci,id=xhci,p2=8,p3=8",
             "-virtfs", "local,path=%s,mount_tag=hostshare,security_model=none,id=hs" % self.share,
         ]
         self.started = time.monotonic()
-        self.qemu = subprocess.Popen(command, stdout=open(os.path.join(self.run_dir, "qemu.log"), "w"),
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        with open(os.path.join(self.run_dir, "qemu.log"), "w") as log:
+            self.qemu = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
         self.ports = {}
         self.helpers = []
         self.sequence = 0
@@ -280,8 +281,9 @@ class Guest:
 
     def plug(self, name, arguments, log=None):
         """Starts a simulator process (the cable); its exit unplugs the device."""
-        log_file = open(os.path.join(self.run_dir, (log or name) + ".log"), "a")
-        process = subprocess.Popen(arguments, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        with open(os.path.join(self.run_dir, (log or name) + ".log"), "a") as log_file:
+            process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
         self.helpers.append(process)
         return process
 

@@ -11,7 +11,7 @@ struct SimulateCommand: ParsableCommand {
       Starts a device simulator that speaks the real protocol byte for byte, with simulated \
       people walking past. Serial kinds (pyrousb, optris) sit behind a pty whose path is the \
       first line of standard output: read it with `thermogate read KIND:PATH`. USB kinds \
-      (mcp2221 with an MLX90614 behind it, relay) need --usbredir SOCKET: they connect to a \
+      (mcp2221 or cp2112 with an MLX90614 behind it, temper, relay) need --usbredir SOCKET: they connect to a \
       QEMU `usb-redir` chardev and enumerate in the guest as the real part (the HIL rig, \
       hil/README.md); ending the simulator unplugs the device. In-process USB simulation needs \
       no simulator: use the address sim:mlx90614. Runs until --duration ends or it is \
@@ -20,9 +20,9 @@ struct SimulateCommand: ParsableCommand {
   )
 
   enum Kind: String, ExpressibleByArgument, CaseIterable {
-    case pyrousb, optris, mcp2221, relay
+    case pyrousb, optris, mcp2221, cp2112, temper, relay
 
-    var isUSB: Bool { self == .mcp2221 || self == .relay }
+    var isUSB: Bool { ![.pyrousb, .optris].contains(self) }
   }
 
   enum Fault: String, ExpressibleByArgument, CaseIterable {
@@ -89,7 +89,7 @@ struct SimulateCommand: ParsableCommand {
     if kind.isUSB, usbredir == nil {
       throw ValidationError("\(kind.rawValue) is a USB device: give --usbredir SOCKET (a QEMU usb-redir chardev)")
     }
-    if !kind.isUSB, usbredir != nil { throw ValidationError("--usbredir is for USB kinds (mcp2221, relay)") }
+    if !kind.isUSB, usbredir != nil { throw ValidationError("--usbredir is for USB kinds (mcp2221, cp2112, temper, relay)") }
     guard [1, 2, 4, 8].contains(channels) else { throw ValidationError("--channels must be 1, 2, 4 or 8") }
     guard (0...1).contains(febrileShare) else { throw ValidationError("--febrile-share must be between 0 and 1") }
     guard arrivalsPerMinute > 0 else { throw ValidationError("--arrivals-per-minute must be positive") }
@@ -116,6 +116,14 @@ struct SimulateCommand: ParsableCommand {
       let sensor = MLX90614Model(objectC: 20, ambientC: 20)
       let device = SceneDrivenDevice(device: MCP2221Model(sensor: sensor), scene: scene, clock: clock)
       try serveUSB(USBRedirDevice(layout: .mcp2221a(serial: serial ?? "0001234567"), function: .interrupt(device)))
+    case .cp2112:
+      let sensor = MLX90614Model(objectC: 20, ambientC: 20)
+      let device = SceneDrivenDevice(device: CP2112Model(sensor: sensor), scene: scene, clock: clock)
+      try serveUSB(USBRedirDevice(layout: .cp2112(serial: serial ?? "0001A2B3"), function: .interrupt(device)))
+    case .temper:
+      // An ambient reference: it reads the room (--room), not the people.
+      let model = TEMPerModel(firmwareIdentifier: "TEMPerGold_V3.1 ", internalC: room ?? 22)
+      try serveUSB(USBRedirDevice(layout: .temperGold(), function: .interrupt(model)))
     case .relay:
       let model = USBRelayModel(serial: serial ?? "HIL01", channelCount: channels)
       try serveUSB(USBRedirDevice(layout: .usbRelay(channels: channels), function: .control(model)))

@@ -239,6 +239,32 @@ extension USBDeviceLayout {
       ])
   }
 
+  /// A PCsensor TEMPerGold (413d:2107): a keyboard interface 0 (the "TXT" button) and the data
+  /// interface 1 with 8-byte reports, IN on 0x82, commands by SET_REPORT (protocols §7).
+  public static func temperGold() -> USBDeviceLayout {
+    USBDeviceLayout(
+      vendorID: 0x413D, productID: 0x2107, deviceVersion: 0x0000, manufacturer: "PCsensor",
+      product: "TEMPerGold_V3.1", serial: nil,
+      interfaces: [
+        Interface(
+          number: 0, interfaceClass: 0x03, subclass: 0x01, interfaceProtocol: 0x01,
+          endpoints: [Endpoint(address: 0x81, type: .interrupt, maxPacketSize: 8, interval: 10)],
+          hidReportDescriptor: bootKeyboardReportDescriptor),
+        Interface(
+          number: 1, interfaceClass: 0x03, subclass: 0, interfaceProtocol: 0,
+          endpoints: [Endpoint(address: 0x82, type: .interrupt, maxPacketSize: 8, interval: 10)],
+          hidReportDescriptor: vendorReportDescriptor(reportSize: 8)),
+      ])
+  }
+
+  /// A boot keyboard: modifiers, reserved, six keys; LED output report.
+  static let bootKeyboardReportDescriptor: [UInt8] = [
+    0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x05, 0x07, 0x19, 0xE0, 0x29, 0xE7, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01,
+    0x95, 0x08, 0x81, 0x02, 0x95, 0x01, 0x75, 0x08, 0x81, 0x01, 0x95, 0x05, 0x75, 0x01, 0x05, 0x08, 0x19, 0x01,
+    0x29, 0x05, 0x91, 0x02, 0x95, 0x01, 0x75, 0x03, 0x91, 0x01, 0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65,
+    0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, 0xC0,
+  ]
+
   /// The common USB HID relay board (16c0:05df, "USBRelayN"): feature reports on the control
   /// endpoint only, one interrupt IN endpoint it never uses.
   public static func usbRelay(channels: Int) -> USBDeviceLayout {
