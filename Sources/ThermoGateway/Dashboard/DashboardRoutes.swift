@@ -33,7 +33,8 @@ extension GatewayHTTP {
       headers: [
         .contentType: type, .cacheControl: "no-cache",
         .contentSecurityPolicy:
-          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'",
+          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+          + "frame-ancestors 'none'",
         .init("X-Content-Type-Options")!: "nosniff",
       ],
       body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
