@@ -48,10 +48,11 @@ screenshot: test-deps
 ## Hardware in the loop without hardware (hil/README.md): a QEMU guest with Debian's kernel and
 ## real udev, our simulated USB devices hot-plugged into it. Builds the guest once (cached by
 ## the builder's hash in $(HIL_CACHE)) and the static gateway binary the guest runs.
-HIL_APT_PACKAGES := qemu-system-x86 debootstrap debian-archive-keyring cpio python3
+HIL_APT_PACKAGES := qemu-system-x86 debootstrap debian-archive-keyring cpio binutils python3
 HIL_CACHE ?= $(HOME)/.cache/thermogate-hil
 test-hil: deps
 	$(call install_missing,$(HIL_APT_PACKAGES))
+	$(SUDO) env HIL_CACHE=$(HIL_CACHE) bash hil/build-guest.sh
 	$(SWIFT) build --product thermogate
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product thermogate
 	HIL_CACHE=$(HIL_CACHE) python3 hil/test_hil.py
@@ -80,6 +81,10 @@ install-udev:
 	@getent group thermogate >/dev/null || $(SUDO) groupadd --system thermogate
 	$(SUDO) install -D -m 0644 udev-rules/70-thermogate.rules $(UDEV_RULES_DIR)/70-thermogate.rules
 	$(SUDO) install -D -m 0644 udev-rules/blacklist-hid-mcp2221.conf $(MODPROBE_DIR)/thermogate.conf
+	@# The blacklist stops autoloading; a driver already loaded is unloaded now (an initramfs that
+	@# carries it needs `update-initramfs -u`).
+	@if [ "$(MODPROBE_DIR)" = /etc/modprobe.d ] && lsmod 2>/dev/null | grep -q '^hid_mcp2221'; then \
+	  $(SUDO) modprobe -r hid_mcp2221 && echo "hid_mcp2221 unloaded; replug MCP2221 bridges"; fi
 	@if [ -S /run/udev/control ]; then \
 	  $(SUDO) $(UDEVADM) control --reload && \
 	  $(SUDO) $(UDEVADM) trigger --action=add --subsystem-match=usb --subsystem-match=tty --subsystem-match=input; \

@@ -9,17 +9,19 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="${HIL_CACHE:-$HOME/.cache/thermogate-hil}"
 mirror="${HIL_MIRROR:-http://deb.debian.org/debian}"
-hash="$(cat "$here/build-guest.sh" "$here/guest-init.sh" | sha256sum | cut -c1-16)"
+hash="$( (cat "$here/build-guest.sh" "$here/guest-init.sh"; echo "$mirror") | sha256sum | cut -c1-16)"
 out="$cache/guest-$hash"
 if [[ -f "$out/initramfs.cpio" && -f "$out/vmlinuz" ]]; then
   echo "guest cached: $out"
   exit 0
 fi
+[[ "$(id -u)" == 0 ]] || { echo "build-guest: needs root (debootstrap, chroot)" >&2; exit 1; }
 for tool in debootstrap cpio; do
   command -v "$tool" >/dev/null || { echo "build-guest: $tool is missing (apt-get install $tool)" >&2; exit 1; }
 done
 started=$(date +%s)
 work="$(mktemp -d "${TMPDIR:-/tmp}/hil-guest.XXXXXX")"
+chmod 755 "$work"  # apt-get download works as _apt there, not "unsandboxed as root"
 trap 'rm -rf "$work"' EXIT
 root="$work/root"
 

@@ -9,10 +9,13 @@
 Standard library only. Each `Guest` owns its QEMU process and kills it on `close()`.
 """
 
+import atexit
 import json
 import os
 import shutil
+import signal
 import socket
+import sys
 import subprocess
 import tempfile
 import threading
@@ -26,15 +29,35 @@ def guest_image():
     """Builds (or finds cached) the guest: returns its directory."""
     cache = os.environ.get("HIL_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "thermogate-hil"))
     env = dict(os.environ, HIL_CACHE=cache)
+    # The builder's errors (debootstrap's tail, "must be root", a mirror) go straight to stderr.
     output = subprocess.run(
-        ["bash", os.path.join(HERE, "build-guest.sh")], env=env, check=True, capture_output=True, text=True
+        ["bash", os.path.join(HERE, "build-guest.sh")], env=env, check=True, stdout=subprocess.PIPE, text=True
     ).stdout
+    sys.stdout.write(output)
     line = [l for l in output.splitlines() if l.startswith("guest ")][-1]
     return line.split(": ", 1)[1].split(" ")[0]
 
 
 class HILError(Exception):
     pass
+
+
+# Every live guest, so that an interrupted or killed run leaves no QEMU or simulator behind.
+LIVE = []
+
+
+def _close_all():
+    for guest in list(LIVE):
+        guest.close()
+
+
+def _terminated(signum, frame):
+    _close_all()
+    sys.exit(128 + signum)
+
+
+atexit.register(_close_all)
+signal.signal(signal.SIGTERM, _terminated)
 
 
 class Events:
@@ -133,6 +156,7 @@ class Guest:
             "-virtfs", "local,path=%s,mount_tag=hostshare,security_model=none,id=hs" % self.share,
         ]
         self.started = time.monotonic()
+        LIVE.append(self)
         with open(os.path.join(self.run_dir, "qemu.log"), "w") as log:
             self.qemu = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True)
@@ -141,6 +165,7 @@ class Guest:
         self.sequence = 0
         try:
             self.qmp = self._connect(self.qmp_path)
+            self.qmp.settimeout(60)
             self.qmp_file = self.qmp.makefile("rw")
             self.qmp_file.readline()  # greeting
             self.qmp_command("qmp_capabilities")
@@ -149,7 +174,7 @@ class Guest:
             self._wait_ready(timeout=float(os.environ.get("HIL_BOOT_TIMEOUT", "180")))
             self.boot_seconds = time.monotonic() - self.started
             self._sync()
-        except Exception:
+        except BaseException:
             self.close()
             raise
 
@@ -246,11 +271,19 @@ class Guest:
                 if at >= 0 and text.find("@@", at + len(marker)) >= 0:
                     end = text.find("@@", at + len(marker))
                     status = int(text[at + len(marker):end])
-                    output = text[:at].rstrip("\n").replace("\r", "")
+                    # A leading newline is the previous marker's line end, arrived late.
+                    output = text[:at].replace("\r", "")
+                    output = output[1:] if output.startswith("\n") else output
+                    output = output.rstrip("\n")
                     if check and status != 0:
                         raise HILError("guest command failed (%d): %s\n%s" % (status, command, output))
                     return status, output
                 if time.monotonic() > deadline:
+                    # Its late output must not become the next command's: resynchronise first.
+                    try:
+                        self._sync()
+                    except HILError:
+                        pass
                     raise HILError("guest command timed out after %.0f s: %s\n%s" % (timeout, command, text[-2000:]))
                 try:
                     chunk = self.ctl.recv(65536)
@@ -288,6 +321,8 @@ class Guest:
         return process
 
     def close(self):
+        if self in LIVE:
+            LIVE.remove(self)
         for name in ("qmp_file", "qmp", "ctl"):
             channel = getattr(self, name, None)
             if channel:

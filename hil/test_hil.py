@@ -124,9 +124,10 @@ class HILTestCase(unittest.TestCase):
     guest = None
 
     @classmethod
-    def tearDownClass(cls):
-        if cls.guest:
-            cls.guest.close()
+    def start_guest(cls, **options):
+        cls.guest = Guest(**options)
+        # Runs even when the rest of setUpClass fails (tearDownClass would not).
+        cls.addClassCleanup(cls.guest.close)
 
     def plug_mcp2221(self, port, serial, room=None):
         """Starts an MCP2221A+MLX90614 emulator on usb-redir port `port`; returns its process."""
@@ -156,7 +157,7 @@ class GatewayInTheGuest(HILTestCase):
     def setUpClass(cls):
         # Our guidance applied as `make install-udev` applies it: the rules and the modprobe file
         # that keeps hid_mcp2221 off the bridges.
-        cls.guest = Guest(
+        cls.start_guest(
             share_files={"bin/thermogate": GUEST_BINARY, "udev-rules/71-site.rules": site_rules(),
                          "modprobe.conf": os.path.join(ROOT, "udev-rules", "blacklist-hid-mcp2221.conf")},
             blacklist_hid_mcp2221=False)
@@ -231,8 +232,9 @@ class GatewayInTheGuest(HILTestCase):
         measure("one MCP2221A sample through the kernel (mean gap − 0.05 s interval)",
                 (times[-1] - times[0]) / (len(times) - 1) - 0.05)
 
-        # The CP2112 bridge (hid-cp2112 binds it first) and a TEMPer ambient stick (usbhid on
-        # both interfaces; commands by SET_REPORT on interface 1, replies on 0x82).
+        # The CP2112 bridge (its model answers no feature reports, so hid-cp2112's probe fails
+        # and usbhid keeps it) and a TEMPer ambient stick (usbhid on both interfaces; commands by
+        # SET_REPORT on interface 1, replies on 0x82).
         mark = guest.events.mark()
         cp2112 = self.guest.plug("redir3", [HOST_BINARY, "simulate", "cp2112", "--usbredir", self.guest.ports["redir3"],
                                             "--serial", "HILCP001", "--verbose"])
@@ -331,22 +333,33 @@ class GatewayInTheGuest(HILTestCase):
 
     def test_4_identical_bridges_bind_by_serial_whatever_the_plug_order(self):
         guest = self.guest
-        # Two more bridges told apart by their room (what each sensor head reads): B first.
-        mark = guest.events.mark()
-        second = self.plug_mcp2221("redir2", "HILB0002", room=30)
-        self.wait_usb("add", "HILB0002", mark)
-        third = self.plug_mcp2221("redir1", "HILC0003", room=16)
-        self.wait_usb("add", "HILC0003", mark)
-        guest.run("udevadm settle")
-        for serial, room in (("HILB0002", 30), ("HILC0003", 16)):
-            _, output = guest.run("thermogate read mcp2221:serial=%s --count 3 --interval 0.1 --json" % serial,
-                                  timeout=120)
-            readings = json_lines(output)
-            self.assertEqual(len(readings), 3, output)
-            # The head runs 0.3 °C above its room.
-            self.assertTrue(all(abs(r["ambient_c"] - (room + 0.3)) < 0.5 for r in readings), (serial, output))
-        self.unplug(second)
-        self.unplug(third)
+        # Two more bridges told apart by their room (what each sensor head reads), plugged in
+        # one order, then the other, on swapped ports.
+        for first, second in ((("redir2", "HILB0002", 30), ("redir1", "HILC0003", 16)),
+                              (("redir2", "HILC0003", 16), ("redir1", "HILB0002", 30))):
+            mark = guest.events.mark()
+            processes = []
+            for port, serial, room in (first, second):
+                processes.append(self.plug_mcp2221(port, serial, room=room))
+                self.wait_usb("add", serial, mark)
+            guest.run("udevadm settle")
+            for serial, room in (("HILB0002", 30), ("HILC0003", 16)):
+                _, output = guest.run("thermogate read mcp2221:serial=%s --count 3 --interval 0.1 --json" % serial,
+                                      timeout=120)
+                readings = json_lines(output)
+                self.assertEqual(len(readings), 3, output)
+                # The head runs 0.3 °C above its room.
+                self.assertTrue(all(abs(r["ambient_c"] - (room + 0.3)) < 0.5 for r in readings), (serial, output))
+            for process in processes:
+                self.unplug(process)
+            deadline = time.monotonic() + 30
+            while True:
+                guest.run("udevadm settle")
+                listed = guest.run("thermogate devices --json")[1]
+                if "HILB0002" not in listed and "HILC0003" not in listed:
+                    break
+                self.assertLess(time.monotonic(), deadline, "both bridges gone after unplugging: " + listed)
+                time.sleep(0.5)
 
     def test_6_the_gate_relay_is_switched_from_the_guest(self):
         guest = self.guest
@@ -381,7 +394,7 @@ class KernelDriverInterplay(HILTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.guest = Guest(share_files={"bin/thermogate": GUEST_BINARY}, blacklist_hid_mcp2221=False)
+        cls.start_guest(share_files={"bin/thermogate": GUEST_BINARY}, blacklist_hid_mcp2221=False)
         cls.guest.add_usbredir_port("redir0")
 
     def test_5_hid_mcp2221_is_detached_once_and_never_stalls_a_read(self):
@@ -409,6 +422,9 @@ class KernelDriverInterplay(HILTestCase):
             readings = json_lines(output)
             self.assertEqual(len(readings), 5, output)
             self.assertTrue(all(r["status"] == "ok" for r in readings), output)
+            # Whatever the close set off has reached udev's stream before we look.
+            guest.run("udevadm settle --timeout=60", timeout=90)
+            time.sleep(1)
             rebound = [e for _, e in guest.events.events[mark:]
                        if e.get("ACTION") == "bind" and e.get("DRIVER") == "mcp2221"]
             self.assertEqual(rebound, [], "hid_mcp2221 was bound again after the read")

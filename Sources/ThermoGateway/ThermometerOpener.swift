@@ -94,11 +94,7 @@ public struct ThermometerOpener: Sendable {
         default:
           throw USBError(status: -2, operation: "name a USB device by serial=… or port=…")
         }
-        // hid-mcp2221 is left detached once thermogate has taken the bridge: giving it back
-        // re-runs a probe that stalls ≈ 24 s on Debian 12's kernel (HIL scenario 5).
-        return try USBHIDTransport(
-          device: handle, interface: interface, reportLength: reportLength,
-          reattachKernelDriver: family != .mcp2221)
+        return try USBHIDTransport(device: handle, interface: interface, reportLength: reportLength)
       } catch {
         lastError = error
       }

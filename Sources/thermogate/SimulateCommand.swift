@@ -89,7 +89,9 @@ struct SimulateCommand: ParsableCommand {
     if kind.isUSB, usbredir == nil {
       throw ValidationError("\(kind.rawValue) is a USB device: give --usbredir SOCKET (a QEMU usb-redir chardev)")
     }
-    if !kind.isUSB, usbredir != nil { throw ValidationError("--usbredir is for USB kinds (mcp2221, cp2112, temper, relay)") }
+    if !kind.isUSB, usbredir != nil {
+      throw ValidationError("--usbredir is for USB kinds (mcp2221, cp2112, temper, relay)")
+    }
     guard [1, 2, 4, 8].contains(channels) else { throw ValidationError("--channels must be 1, 2, 4 or 8") }
     guard (0...1).contains(febrileShare) else { throw ValidationError("--febrile-share must be between 0 and 1") }
     guard arrivalsPerMinute > 0 else { throw ValidationError("--arrivals-per-minute must be positive") }

@@ -138,6 +138,38 @@ import ThermoDevices
     #expect(state[0].data[7] == 0b10)
   }
 
+  @Test func aResetDropsWhatWasQueuedAndAnOutRequestGetsNoData() throws {
+    var device = USBRedirDevice(layout: .mcp2221a(serial: nil), function: .interrupt(MCP2221Model(sensor: nil)))
+    _ = try connected(&device)
+    var command = [UInt8](repeating: 0, count: 64)
+    command[0] = 0x10
+    _ = try device.receive(
+      Packet(.interruptPacket, id: 1, header: [0x03, 0, 64, 0], data: command).bytes(longIDs: true))
+    _ = try device.receive(Packet(.reset).bytes(longIDs: true))
+    let started = packets(
+      try device.receive(Packet(.startInterruptReceiving, id: 2, header: [0x83]).bytes(longIDs: true)), longIDs: true)
+    #expect(started.map(\.type) == [.interruptReceivingStatus], "no reply from before the reset")
+    // SET_LINE_CODING (OUT, 7 bytes): acknowledged with its length, no data back.
+    let lineCoding = Packet(
+      .controlPacket, id: 3,
+      header: [0x00, 0x20, 0x21, 0] + USBDeviceLayout.little(0) + USBDeviceLayout.little(0) + USBDeviceLayout.little(7),
+      data: [0x80, 0x25, 0, 0, 0, 0, 8])
+    let reply = packets(try device.receive(lineCoding.bytes(longIDs: true)), longIDs: true)
+    #expect(reply.first?.data.isEmpty == true)
+    #expect(reply.first.map { Array($0.header[8...9]) } == [7, 0])
+  }
+
+  @Test func aLongBulkWriteIsAcknowledgedWithItsLengthSplitNotACrash() throws {
+    var device = USBRedirDevice(layout: .mcp2221a(serial: nil), function: .interrupt(MCP2221Model(sensor: nil)))
+    _ = try connected(&device)
+    let data = [UInt8](repeating: 0x55, count: 70_000)
+    let write = Packet(.bulkPacket, id: 4, header: [0x02, 0, 0x70, 0x11, 0, 0, 0, 0, 0x01, 0], data: data)
+    let reply = packets(try device.receive(write.bytes(longIDs: true)), longIDs: true)
+    let header = try #require(reply.first?.header)
+    let length = Int(header[2]) | Int(header[3]) << 8 | Int(header[8]) << 16 | Int(header[9]) << 24
+    #expect(length == 70_000)
+  }
+
   @Test func garbageFromThePeerIsAnErrorNotACrash() throws {
     var device = USBRedirDevice(layout: .cp2112(serial: nil), function: .interrupt(MCP2221Model(sensor: nil)))
     _ = try connected(&device)

@@ -1,4 +1,5 @@
 import CLibUSB
+import Foundation
 
 /// An open USB device. Owns the libusb handle: interfaces it claimed are released, kernel
 /// drivers it detached are re-attached, and the handle is closed on `close()` or deinit.
@@ -24,13 +25,18 @@ public final class USBDeviceHandle {
     return raw
   }
 
-  /// Claims an interface, detaching the kernel driver bound to it first (usbhid,
-  /// hid-mcp2221, hid-cp2112); it is re-attached on close so the system is left as found,
-  /// unless `reattachOnClose` is false: re-attaching hid-mcp2221 re-runs its probe, which on
-  /// Debian's 6.1 kernel blocks the close for ≈ 24 s (HIL scenario 5, hardware-notes.md).
-  public func claimInterface(_ number: Int32, reattachOnClose: Bool = true) throws(USBError) {
+  /// HID drivers that are not handed back on close: re-attaching hid-mcp2221 re-runs its probe,
+  /// which on Debian 12's 6.1 kernel blocks the close for ≈ 24 s (HIL scenario 5,
+  /// hardware-notes.md). Plain usbhid/hid-generic and the others are re-attached.
+  static let driversNotHandedBack: Set<String> = ["mcp2221"]
+
+  /// Claims an interface, detaching the kernel driver bound to it first (usbhid, with
+  /// hid-generic, hid-mcp2221 or hid-cp2112 on top); it is re-attached on close so the system
+  /// is left as found — unless the HID driver on it is one of `driversNotHandedBack`.
+  public func claimInterface(_ number: Int32) throws(USBError) {
     let raw = try handle("claim interface \(number) of \(info.vendorProduct)")
     var detached = false
+    let handBack = !Self.driversNotHandedBack.contains(hidDriver(interface: number) ?? "")
     let active = libusb_kernel_driver_active(raw, number)
     if active == 1 {
       let status = libusb_detach_kernel_driver(raw, number)
@@ -42,10 +48,23 @@ public final class USBDeviceHandle {
     }
     let status = libusb_claim_interface(raw, number)
     guard status == 0 else {
-      if detached { _ = libusb_attach_kernel_driver(raw, number) }
+      if detached && handBack { _ = libusb_attach_kernel_driver(raw, number) }
       throw USBError(status: status, operation: "claim interface \(number) of \(info.vendorProduct)")
     }
-    claimed[number] = detached && reattachOnClose
+    claimed[number] = detached && handBack
+  }
+
+  /// The HID driver bound on top of usbhid on `interface` (sysfs), if any.
+  func hidDriver(interface: Int32) -> String? {
+    let directory = "/sys/bus/usb/devices/\(info.portPath):1.\(interface)"
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+    // The HID device is named BUS:VID:PID.N, e.g. 0003:04D8:00DD.0001.
+    for entry in entries where entry.count == 19 && entry.split(separator: ":").count == 3 {
+      if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(entry)/driver") {
+        return target.split(separator: "/").last.map(String.init)
+      }
+    }
+    return nil
   }
 
   /// Releases what was claimed, re-attaches detached kernel drivers and closes the handle.

@@ -11,12 +11,9 @@ public struct USBHIDTransport: ReportTransport, FeatureReportTransport {
   public let outEndpoint: UInt8?
   public let reportLength: Int
 
-  /// Claims `interface` (detaching the kernel's HID driver, and giving it back on close when
-  /// `reattachKernelDriver`) and finds its endpoints.
-  public init(device: USBDeviceHandle, interface: Int32, reportLength: Int = 64, reattachKernelDriver: Bool = true)
-    throws(USBError)
-  {
-    try device.claimInterface(interface, reattachOnClose: reattachKernelDriver)
+  /// Claims `interface` (detaching the kernel's HID driver) and finds its endpoints.
+  public init(device: USBDeviceHandle, interface: Int32, reportLength: Int = 64) throws(USBError) {
+    try device.claimInterface(interface)
     let endpoints = try device.interruptEndpoints(interface: interface)
     guard let inEndpoint = endpoints.in else {
       throw USBError(

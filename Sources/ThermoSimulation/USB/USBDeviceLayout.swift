@@ -156,9 +156,9 @@ public struct USBDeviceLayout: Sendable, Equatable {
   /// A vendor-defined HID report descriptor: `reportSize`-byte input and output reports,
   /// unnumbered — with an unnumbered feature report of the same size when `feature` — or, when
   /// `featureIDs` are given, numbered feature reports and numbered input/output reports.
-  public static func vendorReportDescriptor(reportSize: UInt8 = 64, feature: Bool = false, featureIDs: [UInt8] = [])
-    -> [UInt8]
-  {
+  public static func vendorReportDescriptor(
+    reportSize: UInt8 = 64, feature: Bool = false, featureIDs: [UInt8] = [], reportIDs: [UInt8] = [0xFE]
+  ) -> [UInt8] {
     var items: [UInt8] = [
       0x06, 0x00, 0xFF,  // usage page (vendor 0xFF00)
       0x09, 0x01,  // usage 1
@@ -174,8 +174,10 @@ public struct USBDeviceLayout: Sendable, Equatable {
       for id in featureIDs {
         items += [0x85, id, 0x95, reportSize - 1, 0x09, 0x01, 0xB1, 0x02]
       }
-      // Numbered input and output reports under an ID the modelled parts do not use.
-      items += [0x85, 0xFE, 0x95, reportSize - 1, 0x09, 0x01, 0x81, 0x02, 0x09, 0x01, 0x91, 0x02]
+      // Numbered input and output reports (the CP2112's data reports are 0x10–0x17).
+      for id in reportIDs {
+        items += [0x85, id, 0x95, reportSize - 1, 0x09, 0x01, 0x81, 0x02, 0x09, 0x01, 0x91, 0x02]
+      }
     }
     return items + [0xC0]
   }
@@ -223,7 +225,9 @@ extension USBDeviceLayout {
     return layout
   }
 
-  /// The CP2112: one HID interface, 0x81 IN / 0x01 OUT, numbered feature reports.
+  /// The CP2112: one HID interface, 0x81 IN / 0x01 OUT; feature reports 0x01–0x06 (the model
+  /// answers none: `hid-cp2112`'s probe fails and usbhid keeps the interface), data reports
+  /// 0x10–0x17 on the interrupt endpoints.
   public static func cp2112(serial: String?) -> USBDeviceLayout {
     USBDeviceLayout(
       vendorID: 0x10C4, productID: 0xEA90, deviceVersion: 0x0000, manufacturer: "Silicon Laboratories",
@@ -235,7 +239,7 @@ extension USBDeviceLayout {
             Endpoint(address: 0x81, type: .interrupt, maxPacketSize: 64, interval: 1),
             Endpoint(address: 0x01, type: .interrupt, maxPacketSize: 64, interval: 1),
           ],
-          hidReportDescriptor: vendorReportDescriptor(featureIDs: Array(0x01...0x06) + Array(0x10...0x17)))
+          hidReportDescriptor: vendorReportDescriptor(featureIDs: Array(0x01...0x06), reportIDs: Array(0x10...0x17)))
       ])
   }
 

@@ -133,6 +133,13 @@ public struct USBRedirDevice: Sendable {
   private var longIDs = false
   private var lineCoding: [UInt8] = [0x80, 0x25, 0, 0, 0, 0, 8]  // 9600 8N1
   public private(set) var isConnected = false
+  /// The HID interface the model answers for: the last one (the data interface of a TEMPer,
+  /// whose interface 0 is its keyboard).
+  private var modelInterface: UInt8 {
+    layout.interfaces.last { $0.interfaceClass == 0x03 }?.number ?? 0
+  }
+  /// Reports an endpoint holds before older ones are dropped (a real one holds about one).
+  static let queueLimit = 4
   /// What the host asked, one line per request, for tests and `--verbose`.
   public private(set) var trace: [String] = []
   public var keepsTrace = false
@@ -189,10 +196,18 @@ public struct USBRedirDevice: Sendable {
       longIDs = true
       return [interfaceInfo(), endpointInfo(), deviceConnect()]
     case .reset:
+      // A reset device is unconfigured and its endpoint buffers are empty: nothing queued
+      // before it may arrive after it (the MCP2221 has no sequence numbers to tell).
       note("reset")
       receiving = []
+      queued = [:]
+      configuration = 0
       return []
     case .setConfiguration:
+      // One configuration, value 1 (0 unconfigures).
+      guard packet.header[0] <= 1 else {
+        return [Packet(.configurationStatus, id: packet.id, header: [Status.stall.rawValue, configuration])]
+      }
       configuration = packet.header[0]
       note("set configuration \(configuration)")
       return [Packet(.configurationStatus, id: packet.id, header: [Status.success.rawValue, configuration])]
@@ -303,16 +318,23 @@ public struct USBRedirDevice: Sendable {
       String(format: "control %02x %02x value %04x index %04x length %d → ", requestType, request, value, index, length)
         + "\(outcome)")
     var reply = [endpoint, request, requestType, 0, header[4], header[5], header[6], header[7]]
+    // The reply follows the request's direction: data only for an IN request (perhaps none),
+    // and for an OUT request only the length it took.
+    let isIn = requestType & 0x80 != 0
     switch outcome {
-    case .data(let bytes):
+    case .data(let bytes) where isIn:
       let sent = Array(bytes.prefix(length))
       reply[3] = Status.success.rawValue
       return Packet(
         .controlPacket, id: packet.id, header: reply + USBDeviceLayout.little(UInt16(sent.count)), data: sent)
-    case .acknowledged:
+    case .acknowledged where isIn:
+      reply[3] = Status.success.rawValue
+      return Packet(.controlPacket, id: packet.id, header: reply + [0, 0])
+    case .data, .acknowledged:
       reply[3] = Status.success.rawValue
       return Packet(
-        .controlPacket, id: packet.id, header: reply + USBDeviceLayout.little(UInt16(packet.data.count)))
+        .controlPacket, id: packet.id,
+        header: reply + USBDeviceLayout.little(UInt16(truncatingIfNeeded: packet.data.count)))
     case .stalled:
       reply[3] = Status.stall.rawValue
       return Packet(.controlPacket, id: packet.id, header: reply + [0, 0])
@@ -378,6 +400,8 @@ public struct USBRedirDevice: Sendable {
         // An output report sent on the control endpoint (hidraw without an OUT endpoint
         // in use): the device takes it as it would on the interrupt endpoint.
         guard reportType == .output else { return .stalled }
+        // Only the model's own interface reaches it (a TEMPer's keyboard LEDs do not).
+        guard interface.number == modelInterface else { return .acknowledged }
         let replies = model.handle(data)
         function = .interrupt(model)
         queueIn(replies, for: interface)
@@ -401,7 +425,8 @@ public struct USBRedirDevice: Sendable {
     var replies = [
       Packet(
         .interruptPacket, id: packet.id,
-        header: [endpoint, Status.success.rawValue] + USBDeviceLayout.little(UInt16(packet.data.count)))
+        header: [endpoint, Status.success.rawValue]
+          + USBDeviceLayout.little(UInt16(truncatingIfNeeded: packet.data.count)))
     ]
     guard case .interrupt(var model) = function else { return replies }
     let reports = model.handle(packet.data)
@@ -421,6 +446,9 @@ public struct USBRedirDevice: Sendable {
     guard let endpoint = interface.endpoints.first(where: { $0.isIn && $0.type == .interrupt }) else { return [] }
     guard receiving.contains(endpoint.address) else {
       queued[endpoint.address, default: []] += reports
+      if let count = queued[endpoint.address]?.count, count > Self.queueLimit {
+        queued[endpoint.address]?.removeFirst(count - Self.queueLimit)
+      }
       return []
     }
     return reports.map { interruptIn(endpoint.address, $0) }
@@ -442,9 +470,12 @@ public struct USBRedirDevice: Sendable {
       pendingBulk[packet.id] = endpoint
       return []
     }
-    let length = USBDeviceLayout.little(UInt16(packet.data.count))
+    // With 32-bit bulk lengths the count is split: low 16 bits, stream id, high 16 bits.
+    let count = UInt32(truncatingIfNeeded: packet.data.count)
+    let low = USBDeviceLayout.little(UInt16(count & 0xFFFF))
+    let high = USBDeviceLayout.little(UInt16(count >> 16))
     return [
-      Packet(.bulkPacket, id: packet.id, header: [endpoint, Status.success.rawValue] + length + [0, 0, 0, 0, 0, 0])
+      Packet(.bulkPacket, id: packet.id, header: [endpoint, Status.success.rawValue] + low + [0, 0, 0, 0] + high)
     ]
   }
 

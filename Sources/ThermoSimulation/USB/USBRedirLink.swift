@@ -40,7 +40,12 @@ public final class USBRedirLink: @unchecked Sendable {
       }
       if connected == 0 {
         lock.withLock { descriptor = socketDescriptor }
-        try write(device.hello())
+        do {
+          try write(device.hello())
+        } catch {
+          disconnect()
+          throw error
+        }
         return
       }
       let failure = errno
@@ -64,6 +69,7 @@ public final class USBRedirLink: @unchecked Sendable {
       if count == 0 || lock.withLock({ stopped }) { return }
       if count < 0 {
         if errno == EINTR { continue }
+        if lock.withLock({ stopped }) { return }
         throw USBRedirLinkError.system("recv", errno)
       }
       let wasConnected = device.isConnected
@@ -76,10 +82,13 @@ public final class USBRedirLink: @unchecked Sendable {
     }
   }
 
-  /// Unplugs the device: closes the connection.
+  /// Unplugs the device: shuts the connection down; `serve` closes it (another thread must
+  /// not close a descriptor `serve` may be using, or whose number may be reused).
   public func stop() {
-    lock.withLock { stopped = true }
-    disconnect()
+    lock.withLock {
+      stopped = true
+      if descriptor >= 0 { shutdown(descriptor, Int32(SHUT_RDWR)) }
+    }
   }
 
   private func disconnect() {
@@ -101,6 +110,7 @@ public final class USBRedirLink: @unchecked Sendable {
       }
       if sent < 0 {
         if errno == EINTR { continue }
+        if lock.withLock({ stopped }) { return }
         throw USBRedirLinkError.system("send", errno)
       }
       offset += sent
