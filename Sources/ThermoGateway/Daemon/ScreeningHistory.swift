@@ -55,6 +55,9 @@ public final class ScreeningHistory: Sendable {
     }
   }
 
+  /// The highest sequence number handed out so far.
+  public var lastSequence: Int { book.withLock { $0.lastSequence } }
+
   /// Points with a sequence number above `sequence`, oldest first, and the highest number
   /// handed out so far (the cursor for the next call).
   public func points(after sequence: Int) -> (points: [Point], last: Int) {

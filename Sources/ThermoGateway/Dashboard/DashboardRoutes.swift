@@ -21,23 +21,21 @@ extension GatewayHTTP {
     router.get("/api/history") { request, _ in
       let after = max(0, request.uri.queryParameters.get("after").flatMap(Int.init) ?? 0)
       // A cursor from before a restart or reload (numbering starts again) means: start over.
-      let restarted = after > status.history.points(after: .max).last
+      let restarted = after > status.history.lastSequence
       return json(historyJSON(after: restarted ? 0 : after, reset: after == 0 || restarted).text)
     }
     router.get("/api/events") { _, _ in events() }
   }
 
   private func asset(_ bytes: [UInt8], type: String) -> Response {
-    Response(
-      status: .ok,
-      headers: [
-        .contentType: type, .cacheControl: "no-cache",
-        .contentSecurityPolicy:
-          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
-          + "frame-ancestors 'none'",
-        .init("X-Content-Type-Options")!: "nosniff",
-      ],
-      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    var headers: HTTPFields = [
+      .contentType: type, .cacheControl: "no-cache",
+      .contentSecurityPolicy:
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+        + "frame-ancestors 'none'",
+    ]
+    if let name = HTTPFields.Element.Name("X-Content-Type-Options") { headers[name] = "nosniff" }
+    return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 
   /// Everything the page shows except the charts' points: the entrances, the alerts (the
@@ -127,10 +125,10 @@ extension GatewayHTTP {
       }
       try await writer.finish(nil)
     }
-    return Response(
-      status: .ok,
-      headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
-      body: body)
+    var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+    // A reverse proxy in front must not buffer the stream.
+    if let name = HTTPFields.Element.Name("X-Accel-Buffering") { headers[name] = "no" }
+    return Response(status: .ok, headers: headers, body: body)
   }
 }
 
