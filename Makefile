@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev libsqlite3-dev libmosqui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/thermogate
 
-.PHONY: run test test-hil bench build deps test-deps screenshot format lint clean install-udev install footprint
+.PHONY: run test check test-hil bench build deps test-deps screenshot format lint clean install-udev install footprint
 
 ## Install the Debian packages the build needs, only those missing; the tests also need a real
 ## browser (the dashboard is tested in headless Chromium) and a font for it to draw text with.
@@ -38,6 +38,13 @@ run: build
 ## Every test suite: unit, property-based, configuration, CLI end-to-end, C library link checks.
 test: test-deps
 	$(SWIFT) test
+
+## The fast tier for daily work: the unit, property and single-process suites of every module.
+## Left out, and run by `make test`: the CLI end-to-end suites (daemon subprocesses, the real
+## browser, install), kill -9 crash recovery and the suites that need a running mosquitto.
+CHECK_SKIP := thermogateTests\.|CrashTests|MQTT
+check: deps
+	$(SWIFT) test --skip '$(CHECK_SKIP)'
 
 ## The dashboard against the demo in headless Chromium: screenshots/dashboard-desktop.png and
 ## screenshots/dashboard-phone.png, taken by the browser test once the page is live.

@@ -13,6 +13,7 @@ let package = Package(
     .executable(name: "thermogate", targets: ["thermogate"]),
     .library(name: "ThermoCore", targets: ["ThermoCore"]),
     .library(name: "ThermoGateway", targets: ["ThermoGateway"]),
+    .library(name: "ThermoStore", targets: ["ThermoStore"]),
     .library(name: "ThermoDevices", targets: ["ThermoDevices"]),
     .library(name: "ThermoSimulation", targets: ["ThermoSimulation"]),
     .library(name: "ThermoDispatch", targets: ["ThermoDispatch"]),
@@ -60,29 +61,55 @@ let package = Package(
       ],
       swiftSettings: strictSwift6
     ),
-    // The dispatcher: durable alerts (SQLite outbox), routing, retries, sinks.
+    // The store: one SQLite database (WAL, synchronous=FULL) holding the alert outbox, the
+    // screening register, the calibration log and silences.
+    .target(
+      name: "ThermoStore",
+      dependencies: [
+        "ThermoCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strictSwift6
+    ),
+    // The dispatcher: routing, retries, repeats and escalation over the store's outbox; the sinks.
     .target(
       name: "ThermoDispatch",
       dependencies: [
-        "ThermoCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+        "ThermoCore", "ThermoStore", .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"), "CMosquitto",
       ],
       swiftSettings: strictSwift6
     ),
     // Device models: the device side of the same bytes, for tests and the demo.
-    .target(name: "ThermoSimulation", dependencies: ["ThermoDevices"], swiftSettings: strictSwift6),
-    // Edge code: input formats, configuration, cohort files.
+    .target(name: "ThermoSimulation", dependencies: ["ThermoCore", "ThermoDevices"], swiftSettings: strictSwift6),
+    // The configuration file: YAML read with every problem at file:line:column.
     .target(
-      name: "ThermoGateway",
+      name: "ThermoConfiguration",
       dependencies: [
-        "ThermoCore", "ThermoDevices", "ThermoSimulation", "ThermoDispatch", .product(name: "Yams", package: "Yams"),
-        .product(name: "Logging", package: "swift-log"),
+        "ThermoCore", "ThermoDevices", "ThermoStore", "ThermoDispatch", .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: strictSwift6
+    ),
+    // The daemon's services: one per entrance (device thread, monitor), the gate relays, the
+    // status board, the dispatcher as a service; one injected clock.
+    .target(
+      name: "ThermoDaemon",
+      dependencies: [
+        "ThermoCore", "ThermoDevices", "ThermoStore", "ThermoDispatch", "ThermoConfiguration",
+        .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-        .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "Metrics", package: "swift-metrics"),
+      ],
+      swiftSettings: strictSwift6
+    ),
+    // The HTTP API and the duty office's dashboard (assets compiled in).
+    .target(
+      name: "ThermoHTTP",
+      dependencies: [
+        "ThermoCore", "ThermoStore", "ThermoDispatch", "ThermoDaemon",
+        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       resources: [
         .embedInCode("Dashboard/Assets/index.html"), .embedInCode("Dashboard/Assets/dashboard.css"),
@@ -90,10 +117,38 @@ let package = Package(
       ],
       swiftSettings: strictSwift6
     ),
+    // The composition root: configuration, store, dispatcher, entrances and HTTP in one service
+    // group; signals, reload. Knows no simulator: devices are injected.
+    .target(
+      name: "ThermoGateway",
+      dependencies: [
+        "ThermoCore", "ThermoDevices", "ThermoStore", "ThermoDispatch", "ThermoConfiguration", "ThermoDaemon",
+        "ThermoHTTP", .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift6
+    ),
+    // Offline tools: classify, cohort files, the shift report, register export, reachability.
+    .target(
+      name: "ThermoTools",
+      dependencies: ["ThermoCore", "ThermoStore", "ThermoConfiguration", "ThermoDevices"],
+      swiftSettings: strictSwift6
+    ),
+    // The demo's wiring: six simulated entrances on the real daemon, through the device protocols.
+    .target(
+      name: "ThermoDemo",
+      dependencies: [
+        "ThermoCore", "ThermoDevices", "ThermoSimulation", "ThermoConfiguration", "ThermoDaemon", "ThermoGateway",
+      ],
+      swiftSettings: strictSwift6
+    ),
     .executableTarget(
       name: "thermogate",
       dependencies: [
-        "ThermoCore", "ThermoGateway", "ThermoDevices", "ThermoSimulation", "ThermoDispatch",
+        "ThermoCore", "ThermoDevices", "ThermoStore", "ThermoDispatch", "ThermoConfiguration", "ThermoDaemon",
+        "ThermoHTTP", "ThermoGateway", "ThermoTools", "ThermoSimulation", "ThermoDemo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -113,28 +168,55 @@ let package = Package(
     ),
     .testTarget(
       name: "ThermoSimulationTests",
-      dependencies: ["ThermoSimulation", "ThermoDevices"],
+      dependencies: ["ThermoSimulation", "ThermoDevices", "ThermoCore"],
       swiftSettings: strictSwift6
     ),
     // Helpers the system-level suites share (child processes with a clean signal mask).
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift6),
     .testTarget(
+      name: "ThermoStoreTests",
+      dependencies: ["ThermoStore", "ThermoCore", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
       name: "ThermoDispatchTests",
       dependencies: [
-        "ThermoDispatch", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+        "ThermoDispatch", "ThermoStore", "ThermoCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: strictSwift6
     ),
     .testTarget(
-      name: "ThermoGatewayTests",
-      dependencies: ["ThermoGateway", "ThermoCore", "ThermoDevices", "ThermoSimulation"],
+      name: "ThermoConfigurationTests",
+      dependencies: ["ThermoConfiguration", "ThermoCore", "ThermoDevices", "ThermoStore", "ThermoDispatch"],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "ThermoDaemonTests",
+      dependencies: [
+        "ThermoDaemon", "ThermoCore", "ThermoDevices", "ThermoStore", "ThermoDispatch", "ThermoConfiguration",
+        "ThermoSimulation",
+      ],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "ThermoHTTPTests",
+      dependencies: ["ThermoHTTP"],
+      swiftSettings: strictSwift6
+    ),
+    .testTarget(
+      name: "ThermoToolsTests",
+      dependencies: ["ThermoTools", "ThermoCore", "ThermoStore", "ThermoConfiguration"],
       resources: [.copy("Fixtures")],
       swiftSettings: strictSwift6
     ),
     .testTarget(
       name: "thermogateTests",
-      dependencies: ["thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoCore"],
+      dependencies: [
+        "thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoStore", "ThermoConfiguration",
+        "ThermoDaemon", "ThermoHTTP", "ThermoCore",
+      ],
       swiftSettings: strictSwift6
     ),
     .testTarget(

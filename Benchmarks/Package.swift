@@ -36,6 +36,7 @@ let package = Package(
       name: "DispatchThroughput",
       dependencies: [
         .product(name: "ThermoDispatch", package: "main"),
+        .product(name: "ThermoStore", package: "main"),
         .product(name: "Benchmark", package: "benchmark"),
       ],
       path: "Benchmarks/DispatchThroughput",

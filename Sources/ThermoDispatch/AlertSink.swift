@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ThermoStore
 
 /// Somewhere alerts go. A sink delivers one message per call and says how it went; the
 /// dispatcher stores the outcome and schedules retries, so a sink keeps no state of its own

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ThermoStore
 
 /// Takes alerts, stores them durably, and delivers each to its sinks: every sink in its own
 /// task, so a slow or dead one never delays another, local sinks first. Retries, repeats and
@@ -64,7 +65,7 @@ public actor Dispatcher {
     let routing = settings.routing.decide(alert)
     let acceptance: AlertStore.Acceptance
     do {
-      acceptance = try store.accept(alert, routing: routing)
+      acceptance = try await store.writing { store throws(StoreError) in try store.accept(alert, routing: routing) }
     } catch {
       if error.isStorageUnavailable { await reportStorageDegraded(error, while: alert) }
       throw error
@@ -126,7 +127,9 @@ public actor Dispatcher {
     while !Task.isCancelled {
       let jobs: [DeliveryJob]
       do {
-        jobs = try store.dueDeliveries(sink: sink.name, now: now())
+        let time = now()
+        let name = sink.name
+        jobs = try await store.reading { store throws(StoreError) in try store.dueDeliveries(sink: name, now: time) }
       } catch {
         logger.error("\(error.description)")
         try? await Task.sleep(for: .seconds(1))
@@ -136,7 +139,10 @@ public actor Dispatcher {
       for job in jobs {
         let outcome = await sink.deliver(job)
         do {
-          try store.record(outcome, for: job, at: now(), retry: settings.retry, random: random())
+          let (time, retry, random) = (now(), settings.retry, random())
+          try await store.writing { store throws(StoreError) in
+            try store.record(outcome, for: job, at: time, retry: retry, random: random)
+          }
         } catch {
           // Not recorded: it stays due and is delivered again later (at least once, never lost),
           // but not at once: a store that refuses writes must not turn into a resend loop.
@@ -151,7 +157,8 @@ public actor Dispatcher {
         continue
       }
       guard jobs.isEmpty else { continue }
-      let nextDue = (try? store.nextDueTime(sink: sink.name)) ?? nil
+      let name = sink.name
+      let nextDue = (try? await store.reading { store throws(StoreError) in try store.nextDueTime(sink: name) }) ?? nil
       let wait = min(max((nextDue ?? .infinity) - now(), 0.001), 1.0)
       await wakeUp.wait(timeout: .milliseconds(Int(wait * 1000)))
     }
@@ -163,13 +170,16 @@ public actor Dispatcher {
       try? await Task.sleep(for: .milliseconds(Int(settings.maintenanceInterval * 1000)))
       let time = now()
       do {
-        let escalated = try store.escalate(now: time)
-        let repeated = try store.repeatUnacknowledged(
-          kinds: settings.repeatKinds, interval: settings.repeatInterval, now: time)
+        let (kinds, interval) = (settings.repeatKinds, settings.repeatInterval)
+        let escalated = try await store.writing { store throws(StoreError) in try store.escalate(now: time) }
+        let repeated = try await store.writing { store throws(StoreError) in
+          try store.repeatUnacknowledged(kinds: kinds, interval: interval, now: time)
+        }
         if !escalated.isEmpty || !repeated.isEmpty { await wakeAll() }
         if time - lastPurge >= settings.purgeInterval {
           lastPurge = time
-          let purged = try store.purge(olderThan: time - settings.retention)
+          let cutoff = time - settings.retention
+          let purged = try await store.writing { store throws(StoreError) in try store.purge(olderThan: cutoff) }
           if purged > 0 { logger.info("retention: removed \(purged) screening(s) older than the retention period") }
         }
       } catch {
@@ -182,7 +192,8 @@ public actor Dispatcher {
     for signal in wakeUps.values { signal.signal() }
   }
 
-  public func acknowledge(id: Int64, by person: String) throws(StoreError) -> Bool {
-    try store.acknowledge(id: id, by: person, at: now())
+  public func acknowledge(id: Int64, by person: String) async throws(StoreError) -> Bool {
+    let time = now()
+    return try await store.writing { store throws(StoreError) in try store.acknowledge(id: id, by: person, at: time) }
   }
 }

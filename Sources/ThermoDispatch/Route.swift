@@ -1,3 +1,5 @@
+import ThermoStore
+
 /// Where alerts go: a route matches kinds, entrances and devices (an empty set matches any) and
 /// names sinks. Routes are tried in order; the first match wins unless it says `continue`.
 public struct Route: Sendable, Equatable {
@@ -28,20 +30,6 @@ public struct Route: Sendable, Equatable {
   public func matches(_ alert: Alert) -> Bool {
     (kinds.isEmpty || kinds.contains(alert.kind)) && (entrances.isEmpty || entrances.contains(alert.entrance))
       && (devices.isEmpty || alert.device.map(devices.contains) == true)
-  }
-}
-
-/// The routing decision for one alert: its sinks (in delivery order, each once) and its
-/// escalation plan.
-public struct RoutingDecision: Sendable, Equatable {
-  public var sinks: [String]
-  public var escalateTo: [String]
-  public var escalateAfter: Double?
-
-  public init(sinks: [String], escalateTo: [String] = [], escalateAfter: Double? = nil) {
-    self.sinks = sinks
-    self.escalateTo = escalateTo
-    self.escalateAfter = escalateAfter
   }
 }
 

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ThermoStore
 
 /// Alerts as signed JSON over HTTP POST. The body carries the idempotency key; the
 /// `X-Thermogate-Signature` header is `sha256=` + the hex HMAC-SHA256 of the exact body under

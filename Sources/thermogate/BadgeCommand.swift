@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThermoDevices
 import ThermoGateway
+import ThermoStore
 
 struct BadgeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

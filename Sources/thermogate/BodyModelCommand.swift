@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import ThermoConfiguration
 import ThermoCore
 import ThermoGateway
+import ThermoStore
+import ThermoTools
 
 struct BodyModelCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

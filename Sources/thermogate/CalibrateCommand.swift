@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import ThermoConfiguration
 import ThermoCore
 import ThermoDevices
 import ThermoDispatch
 import ThermoGateway
 import ThermoSimulation
+import ThermoStore
 
 /// Reference and conditions every calibration record carries (screening practice §6 item 16).
 struct ReferenceOptions: ParsableArguments {
@@ -120,12 +122,13 @@ struct CalibrationSession {
       throw ExitCode(1)
     }
     self.options = options
-    blackbody = ThermometerOpener.blackbody(for: address)
+    blackbody = SimulatedThermometerOpener.blackbody(for: address)
     let usb = address.driver.isUSB ? try? USBContext() : nil
-    var opener = ThermometerOpener(usb: usb, clock: { Date().timeIntervalSince1970 })
+    var opener = SimulatedThermometerOpener(
+      hardware: ThermometerOpener(usb: usb), clock: { Date().timeIntervalSince1970 })
     opener.blackbody = blackbody
     do {
-      thermometer = try opener.open(address)
+      thermometer = try opener.openThermometer(address)
     } catch {
       print("error: cannot open \(address): \(error.message)", to: &standardError)
       throw ExitCode(1)

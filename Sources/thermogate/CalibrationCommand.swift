@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
+import ThermoConfiguration
 import ThermoCore
 import ThermoDevices
 import ThermoDispatch
 import ThermoGateway
+import ThermoStore
+import ThermoTools
 
 struct CalibrationCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

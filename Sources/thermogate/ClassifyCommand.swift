@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import ThermoConfiguration
 import ThermoCore
 import ThermoGateway
+import ThermoTools
 
 struct ClassifyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ThermoConfiguration
 import ThermoGateway
 
 struct ConfigCommand: ParsableCommand {

@@ -1,11 +1,15 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ThermoConfiguration
 import ThermoCore
+import ThermoDaemon
+import ThermoDemo
 import ThermoDevices
 import ThermoDispatch
 import ThermoGateway
 import ThermoSimulation
+import ThermoStore
 
 struct DemoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -64,7 +68,8 @@ struct DemoCommand: AsyncParsableCommand {
     DaemonLogging.bootstrap(level: logLevel)
     var standardError = StandardError()
     let clock = GatewayClock(speed: speed)
-    let desk = SimulatedBadgeDesk()
+    let devices = SimulatedGatewayDevices(clock: clock)
+    let desk = devices.desk
     var settings = EntranceScene.Settings()
     settings.arrivalsPerMinute = arrivals
     settings.febrileShare = febrile
@@ -86,13 +91,15 @@ struct DemoCommand: AsyncParsableCommand {
       let address: String
       switch entrance.kind {
       case "optris":
-        var model = SceneDrivenDevice(device: OptrisModel(targetC: 20, headC: 20), scene: scene, clock: clock.now)
+        var model = SceneDrivenDevice(
+          device: OptrisModel(targetC: 20, headC: 20), scene: scene, clock: clock.monotonicNow)
         model.onArrival = onArrival
         let host = try PtyDeviceHost(model: model)
         hosts.append(host)
         address = "optris:\(host.path)"
       case "pyrousb":
-        var model = SceneDrivenDevice(device: PyroUSBModel(objectC: 20, sensorC: 20), scene: scene, clock: clock.now)
+        var model = SceneDrivenDevice(
+          device: PyroUSBModel(objectC: 20, sensorC: 20), scene: scene, clock: clock.monotonicNow)
         model.onArrival = onArrival
         let host = try PtyDeviceHost(model: model, replyDelay: .milliseconds(20))
         hosts.append(host)
@@ -114,7 +121,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     var options = GatewayDaemon.Options()
     options.clock = clock
-    options.badgeDesk = desk
+    options.devices = devices.devices(for:)
     options.httpOverride = try HTTPAddress.parse(http)
     let board = StatusBoard()
     let interactive = isatty(STDOUT_FILENO) == 1

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThermoDevices
 import ThermoGateway
+import ThermoStore
 
 struct DevicesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

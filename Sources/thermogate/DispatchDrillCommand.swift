@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThermoCore
 import ThermoDispatch
+import ThermoStore
 
 /// For crash drills and the kill -9 test: raises alerts (each after registering its screening)
 /// through the real store and dispatcher, printing a line only once each is durably accepted,

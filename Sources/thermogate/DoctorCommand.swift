@@ -1,8 +1,12 @@
 import ArgumentParser
 import Foundation
+import ThermoConfiguration
 import ThermoDevices
 import ThermoDispatch
 import ThermoGateway
+import ThermoSimulation
+import ThermoStore
+import ThermoTools
 
 struct DoctorCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -93,12 +97,13 @@ struct DoctorCommand: ParsableCommand {
       report.fail(
         "libusb cannot start (no USB subsystem?)", fix: "check that /dev/bus/usb exists and libusb-1.0 is installed")
     }
-    let opener = ThermometerOpener(usb: usb, clock: { Date().timeIntervalSince1970 })
+    let opener = SimulatedThermometerOpener(
+      hardware: ThermometerOpener(usb: usb), clock: { Date().timeIntervalSince1970 })
     for entrance in configuration.entrances {
       for (role, address) in [("thermometer", entrance.thermometer), ("ambient reference", entrance.ambientReference)] {
         guard let address else { continue }
         do {
-          var thermometer = try opener.open(address)
+          var thermometer = try opener.openThermometer(address)
           let sample = try thermometer.sample(at: Date().timeIntervalSince1970)
           report.pass(
             String(

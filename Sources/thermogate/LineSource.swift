@@ -1,5 +1,6 @@
 import Foundation
 import ThermoGateway
+import ThermoTools
 
 /// The lines of a file or of standard input ("-"), numbered from 1.
 struct LineSource {

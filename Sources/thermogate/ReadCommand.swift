@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
 import ThermoCore
+import ThermoDaemon
 import ThermoDevices
 import ThermoGateway
+import ThermoSimulation
+import ThermoStore
 
 struct ReadCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -11,7 +14,7 @@ struct ReadCommand: ParsableCommand {
     discussion: """
       DEVICE is an address: mcp2221:serial=…, cp2112:port=1-1.2, temper:port=…, \
       optris:/dev/serial/by-id/…?family=ct, pyrousb:/dev/…, or sim:KIND?seed=N for a simulated \
-      entrance (KIND: \(ThermometerOpener.simulatedKinds.joined(separator: ", "))). A device error \
+      entrance (KIND: \(DeviceAddress.simulatedThermometerKinds.joined(separator: ", "))). A device error \
       is printed as a record with a non-ok status and the device is reopened with backoff; the \
       command exits 1 if no reading at all succeeded.
       """
@@ -45,7 +48,8 @@ struct ReadCommand: ParsableCommand {
     }
     let started = Date()
     let usb = address.driver.isUSB ? try? USBContext() : nil
-    let opener = ThermometerOpener(usb: usb, clock: { Date().timeIntervalSince(started) })
+    let opener = SimulatedThermometerOpener(
+      hardware: ThermometerOpener(usb: usb), clock: { Date().timeIntervalSince(started) })
     var reconnect = Backoff()
     var thermometer: (any Thermometer)?
     var successes = 0
@@ -54,7 +58,7 @@ struct ReadCommand: ParsableCommand {
       taken += 1
       let now = Date().timeIntervalSince1970
       do throws(DeviceFault) {
-        if thermometer == nil { thermometer = try opener.open(address) }
+        if thermometer == nil { thermometer = try opener.openThermometer(address) }
         guard var open = thermometer else { continue }
         let sample = try open.sample(at: now)
         thermometer = open

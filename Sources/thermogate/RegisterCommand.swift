@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import ThermoDispatch
 import ThermoGateway
+import ThermoStore
+import ThermoTools
 
 struct RegisterCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

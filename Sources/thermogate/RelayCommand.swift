@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThermoDevices
 import ThermoGateway
+import ThermoStore
 
 struct RelayCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ThermoConfiguration
+import ThermoDaemon
+import ThermoDemo
 import ThermoGateway
 
 struct RunCommand: AsyncParsableCommand {
@@ -37,6 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     }
     var options = GatewayDaemon.Options()
     options.httpOverride = try http.map(HTTPAddress.parse)
+    // `sim:` addresses (trying a configuration out, the system tests) run on device models; every
+    // other address opens the gate box's hardware.
+    options.devices = SimulatedGatewayDevices(clock: options.clock).devices(for:)
     let path = config
     options.reload = { () throws(ConfigProblems) -> GatewayConfiguration in try GatewayConfiguration.load(path: path) }
     let host = options.httpOverride?.host ?? configuration.http.host

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ThermoDispatch
 import ThermoGateway
+import ThermoStore
 
 struct SilenceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

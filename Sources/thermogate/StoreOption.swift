@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import ThermoConfiguration
 import ThermoDispatch
 import ThermoGateway
+import ThermoStore
 
 /// Where the alert store and screening register live, for the commands that read them.
 struct StoreOption: ParsableArguments {

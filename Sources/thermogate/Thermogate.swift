@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ThermoStore
 
 @main
 struct Thermogate: AsyncParsableCommand {

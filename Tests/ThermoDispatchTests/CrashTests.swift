@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import ThermoDispatch
+@testable import ThermoStore
 
 /// The thermogate binary, built beside this test bundle by `swift test`.
 enum Binary {

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import ThermoDispatch
+@testable import ThermoStore
 
 /// A sink the test controls: records what it got, fails the first `failures` attempts, and can
 /// be made to hang.
@@ -209,7 +210,7 @@ func eventually(_ condition: () -> Bool, within seconds: Double = 10) async -> B
     try store.register(
       [40, 31, 29, 1].map { age in
         var entry = RegisterEntry(
-          decision: ScreeningRegisterTests().decision(at: now - age * day), entrance: "north", device: nil,
+          decision: sampleDecision(at: now - age * day), entrance: "north", device: nil,
           policy: .omitted)
         entry.reason = "age \(Int(age))"
         return entry

@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import ThermoDispatch
+@testable import ThermoStore
 
 /// Collects what a subscriber receives.
 final class Inbox: Sendable {

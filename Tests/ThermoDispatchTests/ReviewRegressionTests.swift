@@ -8,6 +8,7 @@ import TestSupport
 import Testing
 
 @testable import ThermoDispatch
+@testable import ThermoStore
 
 // Regressions from the dispatcher review (helper-12): each test states the behaviour the
 // requirements ask for.

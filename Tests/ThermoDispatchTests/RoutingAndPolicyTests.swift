@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ThermoDispatch
+@testable import ThermoStore
 
 @Suite struct RoutingTests {
   let fever = Alert(

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ThermoDispatch
+@testable import ThermoStore
 
 @Suite(.timeLimit(.minutes(1))) struct WebhookSinkTests {
   let secret = Array("shared webhook secret".utf8)

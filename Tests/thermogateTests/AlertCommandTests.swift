@@ -1,4 +1,6 @@
 import Foundation
+import ThermoStore
+import ThermoTools
 import XCTest
 
 /// `alerts`, `silence` and `register export` on a database filled by a short dispatch drill.

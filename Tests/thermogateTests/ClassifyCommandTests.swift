@@ -86,7 +86,7 @@ final class ClassifyCommandTests: XCTestCase {
   }
 
   func testBodyModelFitWritesAModelThatClassifyCanUse() throws {
-    let cohort = CLI.packageRoot.appendingPathComponent("Tests/ThermoGatewayTests/Fixtures/flir-group1.csv").path
+    let cohort = CLI.packageRoot.appendingPathComponent("Tests/ThermoToolsTests/Fixtures/flir-group1.csv").path
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tg-fit-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -112,7 +112,7 @@ final class ClassifyCommandTests: XCTestCase {
     let missing = try run(["classify", "/nonexistent/samples.csv"])
     XCTAssertEqual(missing.status, 1)
     XCTAssertEqual(missing.errors, "error: /nonexistent/samples.csv: cannot read the input file\n")
-    let cohort = CLI.packageRoot.appendingPathComponent("Tests/ThermoGatewayTests/Fixtures/flir-group1.csv").path
+    let cohort = CLI.packageRoot.appendingPathComponent("Tests/ThermoToolsTests/Fixtures/flir-group1.csv").path
     let builtIn = try run(["body-model", "fit", "--cohort", cohort, "--model-version", "forehead-max-linear-v1"])
     XCTAssertEqual(builtIn.status, 64)
     XCTAssertTrue(builtIn.errors.contains("built-in model's name"), builtIn.errors)

@@ -1,6 +1,8 @@
 import Foundation
 import ThermoCore
 import ThermoDispatch
+import ThermoStore
+import ThermoTools
 import XCTest
 
 /// `register shift-report`: a roster against a real register file, plain and hashed person IDs.

@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import ThermoCore
 import ThermoDispatch
+import ThermoStore
 
 // The dispatcher's durable intake on a real SQLite file in the temporary directory (so the
 // figures include fsync on this machine's disk):

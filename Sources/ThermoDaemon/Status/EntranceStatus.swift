@@ -1,0 +1,173 @@
+import Foundation
+import Synchronization
+import ThermoCore
+import ThermoDispatch
+import ThermoStore
+
+/// What the API, the metrics and the status line show of an entrance.
+public enum EntranceState: String, Sendable, Codable, CaseIterable {
+  case ready
+  case warming
+  case noDevice = "no_device"
+  case fault
+  /// Alerts from this entrance are silenced (maintenance, a known faulty sensor).
+  case silenced
+}
+
+public struct EntranceStatus: Sendable, Codable, Equatable {
+  public struct LastScreening: Sendable, Codable, Equatable {
+    public var time: Double
+    public var screeningClass: String
+    public var reason: String
+    public var bodyC: Double?
+    public var person: String?
+
+    enum CodingKeys: String, CodingKey {
+      case time, reason, person
+      case screeningClass = "class"
+      case bodyC = "body_c"
+    }
+  }
+
+  /// A re-check window as the duty office sees it (person IDs as the register keeps them).
+  public struct Recheck: Sendable, Codable, Equatable {
+    public var id: Int
+    public var person: String?
+    public var openedAt: Double
+    public var deadline: Double
+    public var bodyC: Double
+
+    enum CodingKeys: String, CodingKey {
+      case id, person, deadline
+      case openedAt = "opened_at"
+      case bodyC = "body_c"
+    }
+  }
+
+  /// The thermometer's calibration in force, from the calibration log.
+  public struct Calibration: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var kind: String
+    public var outcome: String
+    public var time: Double
+    public var nextDueAt: Double?
+    public var technician: String
+    public var offsetC: Double
+    public var gain: Double
+    public var failures: [String]
+
+    enum CodingKeys: String, CodingKey {
+      case id, kind, outcome, time, technician, gain, failures
+      case nextDueAt = "next_due_at"
+      case offsetC = "offset_c"
+    }
+  }
+
+  public var entrance: String
+  public var state: EntranceState
+  public var since: Double
+  public var device: String
+  public var lastError: String?
+  public var lastScreening: LastScreening?
+  /// Screenings by class since the daemon started.
+  public var counts: [String: Int] = [:]
+  /// Screenings by class since local midnight (the register's, so a restart keeps them).
+  public var today: [String: Int] = [:]
+  public var todayStartedAt: Double = 0
+  public var thresholdC: Double
+  public var thresholdSource: String
+  public var baselineC: Double?
+  public var openRechecks = 0
+  public var samples = 0
+  public var gateHeld = false
+  public var rechecks: [Recheck] = []
+  /// Nil: no calibration recorded for the thermometer (simulated ones need none).
+  public var calibration: Calibration?
+  public var calibrationRequired = false
+  public var deviceErrors = 0
+
+  enum CodingKeys: String, CodingKey {
+    case entrance, state, since, device, counts, samples, today, rechecks, calibration
+    case lastError = "last_error"
+    case lastScreening = "last_screening"
+    case thresholdC = "threshold_c"
+    case thresholdSource = "threshold_source"
+    case baselineC = "baseline_c"
+    case openRechecks = "open_rechecks"
+    case gateHeld = "gate_held"
+    case todayStartedAt = "today_started_at"
+    case calibrationRequired = "calibration_required"
+    case deviceErrors = "device_errors"
+  }
+}
+
+/// The live status of every entrance, shared between the entrance monitors (writers) and the
+/// HTTP handlers (readers).
+public final class GatewayStatus: Sendable {
+  private let entrances = Mutex<[String: EntranceStatus]>([:])
+  private let order: [String]
+  /// The last hour's screenings, for the dashboard's charts.
+  public let history = ScreeningHistory()
+  /// Days for "today's" counts begin at midnight here.
+  public let timeZone: TimeZone
+
+  public init(entrances names: [String], timeZone: TimeZone = .current) {
+    order = names
+    self.timeZone = timeZone
+  }
+
+  /// Local midnight at or before `time`, and the next one.
+  public func day(containing time: Double) -> (start: Double, end: Double) {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let date = Date(timeIntervalSince1970: time)
+    guard let interval = calendar.dateInterval(of: .day, for: date) else {
+      let start = (time / 86_400).rounded(.down) * 86_400
+      return (start, start + 86_400)
+    }
+    return (interval.start.timeIntervalSince1970, interval.end.timeIntervalSince1970)
+  }
+
+  /// Fills today's counts and the charts from the register, so a restart or a reload shows what
+  /// the duty office saw before it.
+  public func restore(from store: AlertStore, now: Double) throws(StoreError) {
+    let today = day(containing: now)
+    let counts = try store.screeningCounts(since: today.start, until: today.end)
+    let recent = try store.screenings(
+      since: now - history.span, until: now + 1, limit: order.count * history.capacity)
+    let dayStart = today.start
+    restore(from: recent, counts: counts, dayStart: dayStart)
+  }
+
+  func restore(from entries: [RegisterEntry], counts: [String: [String: Int]], dayStart: Double) {
+    for entry in entries where entry.bodyC != nil && order.contains(entry.entrance) {
+      history.append(
+        entrance: entry.entrance, time: entry.time, bodyC: entry.bodyC, screeningClass: entry.screeningClass,
+        thresholdC: entry.thresholdC, baselineC: entry.baselineC)
+    }
+    entrances.withLock { entrances in
+      for name in order {
+        var status =
+          entrances[name]
+          ?? EntranceStatus(
+            entrance: name, state: .noDevice, since: dayStart, device: "", thresholdC: 0, thresholdSource: "")
+        status.today = counts[name] ?? [:]
+        status.todayStartedAt = dayStart
+        entrances[name] = status
+      }
+    }
+  }
+
+  public func update(_ entrance: String, _ change: (inout EntranceStatus?) -> Void) {
+    entrances.withLock { change(&$0[entrance]) }
+  }
+
+  public func snapshot() -> [EntranceStatus] {
+    let current = entrances.withLock { $0 }
+    return order.compactMap { current[$0] }
+  }
+
+  public func status(of entrance: String) -> EntranceStatus? {
+    entrances.withLock { $0[entrance] }
+  }
+}

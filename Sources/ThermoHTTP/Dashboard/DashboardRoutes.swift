@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+import ThermoDispatch
+import ThermoStore
+
+/// The duty-office dashboard: the page and its assets (compiled into the binary, so an offline
+/// gate box serves them), one JSON snapshot, and a Server-Sent Events stream that pushes the
+/// snapshot every second and each new screening within a quarter of a second.
+extension GatewayHTTP {
+  func addDashboard(to router: Router<BasicRequestContext>) {
+    router.get("/") { _, _ in asset(PackageResources.index_html, type: "text/html; charset=utf-8") }
+    router.get("/index.html") { _, _ in asset(PackageResources.index_html, type: "text/html; charset=utf-8") }
+    router.get("/dashboard.css") { _, _ in asset(PackageResources.dashboard_css, type: "text/css; charset=utf-8") }
+    router.get("/dashboard.js") { _, _ in
+      asset(PackageResources.dashboard_js, type: "text/javascript; charset=utf-8")
+    }
+    router.get("/favicon.svg") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
+    router.get("/favicon.ico") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
+    router.get("/api/dashboard") { _, _ in json(await dashboardSnapshot()) }
+    router.get("/api/history") { request, _ in
+      let after = max(0, request.uri.queryParameters.get("after").flatMap(Int.init) ?? 0)
+      // A cursor from before a restart or reload (numbering starts again) means: start over.
+      let restarted = after > status.history.lastSequence
+      return json(historyJSON(after: restarted ? 0 : after, reset: after == 0 || restarted).text)
+    }
+    router.get("/api/events") { _, _ in events() }
+  }
+
+  private func asset(_ bytes: [UInt8], type: String) -> Response {
+    var headers: HTTPFields = [
+      .contentType: type, .cacheControl: "no-cache",
+      .contentSecurityPolicy:
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+        + "frame-ancestors 'none'",
+    ]
+    if let name = HTTPFields.Element.Name("X-Content-Type-Options") { headers[name] = "nosniff" }
+    return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+  }
+
+  /// Everything the page shows except the charts' points: the entrances, the alerts (the
+  /// newest 50 and every open one, newest first) and the gateway's own time, so ages and
+  /// re-check countdowns are right even when the demo runs its clock fast.
+  func dashboardSnapshot() async -> String {
+    // Everything but the clock is shared by the open pages for half a second; the clock is the
+    // moment each message leaves.
+    let shared = await dashboardStreams.snapshot { await sharedSnapshot() }
+    return "{\"time\":" + JSONLine.number(clock.wallNow(), decimals: 3) + "," + shared.dropFirst()
+  }
+
+  private func sharedSnapshot() async -> String {
+    var line = JSONLine()
+    line.add("site", site)
+    line.add("speed", clock.speed)
+    line.add("token_configured", token != nil)
+    line.addRaw("entrances", entrancesJSON())
+    do {
+      // Every open alert (up to a thousand: a site with more has a bigger problem than this
+      // page) and the 50 newest, newest first.
+      let (open, recent) = try await store.reading { store throws(StoreError) in
+        (try store.alerts(openOnly: true, limit: 1000), try store.alerts(openOnly: false, limit: 50))
+      }
+      var seen = Set<Int64>()
+      let alerts = (open + recent).filter { seen.insert($0.id).inserted }.sorted { $0.id > $1.id }
+      line.add("open_alerts", open.count)
+      line.add("open_alerts_capped", open.count == 1000)
+      line.addRaw("alerts", "[" + alerts.map(\.dashboardJSON).joined(separator: ",") + "]")
+    } catch {
+      line.addRaw("alerts", "[]")
+      line.add("alerts_error", "reading alerts: \(error.description)")
+    }
+    return line.string
+  }
+
+  /// The chart points after `sequence`; `reset` tells the page to replace what it holds.
+  func historyJSON(after sequence: Int, reset: Bool) -> (text: String, last: Int) {
+    let (points, last) = status.history.points(after: sequence)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = (try? encoder.encode(points)) ?? Data("[]".utf8)
+    var line = JSONLine()
+    line.add("reset", reset)
+    line.add("span", status.history.span)
+    line.add("last", last)
+    line.addRaw("points", String(decoding: data, as: UTF8.self))
+    return (line.string, last)
+  }
+
+  /// The live stream. It ends when the server shuts down (a SIGTERM, a reload), and the page
+  /// reconnects by itself; `retry` tells the browser how soon to try. A client that stops
+  /// reading cannot hold a shutdown for long: the service group's graceful shutdown has a limit
+  /// (`GatewayDaemon`), after which its write is cancelled.
+  private func events() -> Response {
+    let streams = dashboardStreams
+    // The slot is held by the ticket the body owns: given back when the body is done with, even
+    // when the client went away before the body ever ran.
+    guard let ticket = streams.enter() else {
+      return problem(
+        "too many live dashboard streams open (\(streams.limit)); close a page or use GET /api/dashboard",
+        status: .serviceUnavailable)
+    }
+    let body = ResponseBody { writer in
+      // The closure holds the ticket for as long as the response holds the closure.
+      defer { withExtendedLifetime(ticket) {} }
+      do {
+        var cursor = 0
+        var lastSnapshot = ContinuousClock.now - .seconds(10)
+        try await writer.write(ByteBuffer(string: "retry: 1500\n\n"))
+        var first = true
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+          var message = ""
+          // The snapshot (alerts from the store) once a second, and first, so the page has the
+          // gateway's clock before it trims the chart points to the last hour.
+          if ContinuousClock.now - lastSnapshot >= .seconds(1) {
+            lastSnapshot = ContinuousClock.now
+            message += "event: snapshot\ndata: \(await dashboardSnapshot())\n\n"
+          }
+          // Chart points as they come.
+          let (history, last) = historyJSON(after: cursor, reset: first)
+          if first || last != cursor { message += "event: points\ndata: \(history)\n\n" }
+          cursor = last
+          first = false
+          if !message.isEmpty { try await writer.write(ByteBuffer(string: message)) }
+          try? await Task.sleep(for: .milliseconds(250))
+        }
+      }
+      try await writer.finish(nil)
+    }
+    var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+    // A reverse proxy in front must not buffer the stream.
+    if let name = HTTPFields.Element.Name("X-Accel-Buffering") { headers[name] = "no" }
+    return Response(status: .ok, headers: headers, body: body)
+  }
+}
+
+extension AlertView {
+  /// What the page shows of an alert: the API's fields, the raising time in seconds (for the
+  /// age), and per sink only its latest notice (repeats of an unacknowledged fever pile up).
+  var dashboardJSON: String {
+    var line = JSONLine()
+    line.add("id", Int(id))
+    line.add("kind", kind.rawValue)
+    line.add("entrance", entrance)
+    line.add("device", device)
+    line.add("raised_at_s", raisedAt, decimals: 3)
+    line.add("summary", summary)
+    line.add("acknowledged_by", acknowledgedBy)
+    line.add("resolved", resolvedAt != nil)
+    line.add("open", acknowledgedAt == nil && resolvedAt == nil)
+    var latest: [String: DeliveryView] = [:]
+    for delivery in deliveries where delivery.sequence >= (latest[delivery.sink]?.sequence ?? -1) {
+      latest[delivery.sink] = delivery
+    }
+    let entries = latest.values.sorted { $0.sink < $1.sink }.map { delivery -> String in
+      var entry = JSONLine()
+      entry.add("sink", delivery.sink)
+      entry.add("sequence", delivery.sequence)
+      entry.add("status", delivery.status)
+      entry.add("last_error", delivery.lastError)
+      return entry.string
+    }
+    line.addRaw("deliveries", "[" + entries.joined(separator: ",") + "]")
+    return line.string
+  }
+}

@@ -1,0 +1,77 @@
+import Synchronization
+import ThermoDevices
+
+/// The demo's relay boards: one eight-channel board model per `sim:relay` address, answering the
+/// same feature reports as the real board, so the relay driver runs unchanged. The boards stay
+/// readable, so a test or the demo can see the turnstile.
+public final class SimulatedRelays: RelayOpening {
+  private let boards = Mutex<[String: SimulatedRelay]>([:])
+
+  public init() {}
+
+  public func openRelay(_ address: DeviceAddress) throws(DeviceFault) -> any RelaySwitch {
+    guard address.driver == .sim else {
+      throw DeviceFault(kind: .protocolError, message: "\(address): not a simulated relay board")
+    }
+    let key = Self.boardKey(address)
+    return try boards.withLock { boards throws(DeviceFault) -> SimulatedRelay in
+      if let board = boards[key] { return board }
+      let board: SimulatedRelay
+      do { board = try SimulatedRelay() } catch {
+        throw DeviceFault(kind: .protocolError, message: "simulated relay board: \(error)")
+      }
+      boards[key] = board
+      return board
+    }
+  }
+
+  /// Whether the channel an address names is energised, as its board model reports it (nil
+  /// before the board was first opened).
+  public func channelState(_ address: DeviceAddress) -> Bool? {
+    guard let channel = address.integerOption("channel") else { return nil }
+    return boards.withLock { $0[Self.boardKey(address)] }?.isOn(channel)
+  }
+
+  private static func boardKey(_ address: DeviceAddress) -> String {
+    var board = address
+    board.options["channel"] = nil
+    return board.description
+  }
+}
+
+/// One board model behind the real driver; a class, so every entrance on the board switches
+/// the same one.
+final class SimulatedRelay: RelaySwitch, Sendable {
+  private let board: Mutex<USBRelayBoard<SimulatedFeatureReportTransport<USBRelayModel>>>
+
+  init() throws {
+    let transport = SimulatedFeatureReportTransport(model: USBRelayModel(serial: "SIMRL", channelCount: 8))
+    board = Mutex(try USBRelayBoard(transport: transport, channelCount: 8))
+  }
+
+  func set(channel: Int, on: Bool) throws {
+    try board.withLock { board in try board.setChannel(channel, on: on) }
+  }
+
+  func isOn(_ channel: Int) -> Bool {
+    board.withLock { $0.transport.model.isOn(channel) }
+  }
+}
+
+extension SimulatedRelays {
+  /// These board models for `sim:` addresses and another opener (the hardware of the moment)
+  /// for the rest.
+  public struct Fallback: RelayOpening {
+    let simulated: SimulatedRelays
+    let hardware: any RelayOpening
+
+    public init(simulated: SimulatedRelays, hardware: any RelayOpening) {
+      self.simulated = simulated
+      self.hardware = hardware
+    }
+
+    public func openRelay(_ address: DeviceAddress) throws(DeviceFault) -> any RelaySwitch {
+      address.driver == .sim ? try simulated.openRelay(address) : try hardware.openRelay(address)
+    }
+  }
+}
