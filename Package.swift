@@ -108,7 +108,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ThermoDevicesTests",
-      dependencies: ["ThermoDevices", "ThermoSimulation"],
+      dependencies: ["ThermoDevices", "ThermoSimulation", .product(name: "SystemPackage", package: "swift-system")],
       swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -79,8 +79,8 @@ public final class PseudoTerminal {
   /// empty when nothing came.
   public func readAvailable(timeout: Duration) throws(TransportError) -> [UInt8] {
     guard let controller else { throw .disconnected }
-    var request = pollfd(fd: controller.rawValue, events: Int16(POLLIN), revents: 0)
-    guard poll(&request, 1, timeout.pollMilliseconds) > 0 else { return [] }
+    // A failed wait on our own descriptor reads as "nothing came", as a quiet line does.
+    guard case .ready = try? Poll.wait(controller, for: .readable, timeout: timeout) else { return [] }
     var buffer = [UInt8](repeating: 0, count: 512)
     do {
       let count = try buffer.withUnsafeMutableBytes { try controller.read(into: $0) }
