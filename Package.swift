@@ -56,7 +56,7 @@ let package = Package(
     .target(
       name: "ThermoDevices",
       dependencies: [
-        "ThermoCore", "CLibUSB", "CUdev", .product(name: "SystemPackage", package: "swift-system"),
+        "ThermoCore", "CLibUSB", "CUdev", "CMosquitto", .product(name: "SystemPackage", package: "swift-system"),
       ],
       swiftSettings: strictSwift6
     ),
@@ -66,7 +66,7 @@ let package = Package(
       dependencies: [
         "ThermoCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"), "CMosquitto",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"), "ThermoDevices",
       ],
       swiftSettings: strictSwift6
     ),
@@ -121,7 +121,7 @@ let package = Package(
     .testTarget(
       name: "ThermoDispatchTests",
       dependencies: [
-        "ThermoDispatch", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+        "ThermoDispatch", "ThermoDevices", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
       swiftSettings: strictSwift6
@@ -134,7 +134,7 @@ let package = Package(
     ),
     .testTarget(
       name: "thermogateTests",
-      dependencies: ["thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoCore"],
+      dependencies: ["thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoDevices", "ThermoCore"],
       swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -1,3 +1,5 @@
+import ThermoDevices
+
 /// Alerts to an MQTT broker at QoS 1 on `thermogate/<site>/<entrance>/alerts`, the same JSON
 /// as the webhook (idempotency key included). A delivery counts when the broker's PUBACK
 /// arrives; a broker that is away makes the delivery wait and retry, and the duplicate a retry

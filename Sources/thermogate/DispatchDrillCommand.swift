@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThermoCore
+import ThermoDevices
 import ThermoDispatch
 
 /// For crash drills and the kill -9 test: raises alerts (each after registering its screening)
