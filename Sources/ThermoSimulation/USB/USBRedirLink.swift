@@ -1,10 +1,6 @@
 import Foundation
 import ThermoDevices
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Connects a `USBRedirDevice` to QEMU's `usb-redir` chardev (a unix socket QEMU listens on) and
 /// serves it until QEMU hangs up or `stop` is called. Connecting is plugging the device in;
 /// closing the socket (or ending the process) unplugs it.
