@@ -48,6 +48,25 @@ import ThermoDevices
     #expect(error.description == "127.0.0.1:\(closed.port): \(Errno.connectionRefused)")
   }
 
+  /// A listener whose accept queue is full drops further SYNs without a reset: the probe's own
+  /// timeout ends the wait, on loopback, with no firewall needed.
+  @Test func aSilentPortIsNoAnswerWithinTheTimeout() throws {
+    let listener = try loopbackSocket(listening: 0)
+    defer { try? listener.descriptor.close() }
+    for _ in 0..<3 {
+      // Connections the listener never accepts fill its queue, closed or not (with the
+      // default net.ipv4.tcp_abort_on_overflow=0; with 1 the kernel would refuse instead).
+      _ = try? TCPProbe.connect(host: "127.0.0.1", port: listener.port, timeout: .milliseconds(100))
+    }
+    let start = ContinuousClock.now
+    #expect(
+      throws: TCPProbeError(host: "127.0.0.1", port: listener.port, reason: .noAnswer(within: .milliseconds(300)))
+    ) {
+      try TCPProbe.connect(host: "127.0.0.1", port: listener.port, timeout: .milliseconds(300))
+    }
+    #expect(ContinuousClock.now - start >= .milliseconds(300))
+  }
+
   @Test func descriptionsNameHostAndPort() {
     #expect(
       TCPProbeError(host: "broker", port: 1883, reason: .unresolvable("Name or service not known")).description
