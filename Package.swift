@@ -57,7 +57,7 @@ let package = Package(
     .target(
       name: "ThermoDevices",
       dependencies: [
-        "ThermoCore", "CLibUSB", "CUdev", .product(name: "SystemPackage", package: "swift-system"),
+        "ThermoCore", "CLibUSB", "CUdev", "CMosquitto", .product(name: "SystemPackage", package: "swift-system"),
       ],
       swiftSettings: strictSwift6
     ),
@@ -76,7 +76,7 @@ let package = Package(
       dependencies: [
         "ThermoCore", "ThermoStore", .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"), "CMosquitto",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"), "ThermoDevices",
       ],
       swiftSettings: strictSwift6
     ),
@@ -163,7 +163,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ThermoDevicesTests",
-      dependencies: ["ThermoDevices", "ThermoSimulation"],
+      dependencies: ["ThermoDevices", "ThermoSimulation", .product(name: "SystemPackage", package: "swift-system")],
       swiftSettings: strictSwift6
     ),
     .testTarget(
@@ -181,7 +181,8 @@ let package = Package(
     .testTarget(
       name: "ThermoDispatchTests",
       dependencies: [
-        "ThermoDispatch", "ThermoStore", "ThermoCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+        "ThermoDispatch", "ThermoStore", "ThermoDevices", "ThermoCore", "TestSupport",
+        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
@@ -214,7 +215,7 @@ let package = Package(
     .testTarget(
       name: "thermogateTests",
       dependencies: [
-        "thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoStore", "ThermoConfiguration",
+        "thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoDevices", "ThermoStore", "ThermoConfiguration",
         "ThermoDaemon", "ThermoHTTP", "ThermoCore",
       ],
       swiftSettings: strictSwift6

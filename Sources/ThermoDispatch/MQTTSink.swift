@@ -1,3 +1,4 @@
+import ThermoDevices
 import ThermoStore
 
 /// Alerts to an MQTT broker at QoS 1 on `thermogate/<site>/<entrance>/alerts`, the same JSON

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThermoCore
+import ThermoDevices
 import ThermoDispatch
 import ThermoStore
 

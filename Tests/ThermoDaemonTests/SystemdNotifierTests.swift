@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ThermoDaemon
+import ThermoDevices
 
 #if canImport(Glibc)
   import Glibc
@@ -10,29 +11,17 @@ import ThermoDaemon
 @Suite struct SystemdNotifierTests {
   @Test func readyReachesTheNotifySocket() throws {
     let path = NSTemporaryDirectory() + "notify-\(UUID().uuidString.prefix(8)).sock"
-    let receiver = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-    #expect(receiver >= 0)
+    let receiver = try UnixSocket.open(.datagram)
     defer {
-      close(receiver)
+      try? receiver.close()
       unlink(path)
     }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-      for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
-    }
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(receiver, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-      }
-    }
-    #expect(bound == 0)
+    try receiver.bind(to: UnixSocketAddress(path))
 
     #expect(SystemdNotifier.notify("READY=1\nSTATUS=screening 6 entrance(s)", environment: ["NOTIFY_SOCKET": path]))
     var buffer = [UInt8](repeating: 0, count: 256)
-    let count = recv(receiver, &buffer, buffer.count, Int32(MSG_DONTWAIT))
-    #expect(count > 0)
-    #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self) == "READY=1\nSTATUS=screening 6 entrance(s)")
+    let count = try receiver.receive(into: &buffer, nonBlocking: true)
+    #expect(String(decoding: buffer.prefix(count), as: UTF8.self) == "READY=1\nSTATUS=screening 6 entrance(s)")
 
     #expect(!SystemdNotifier.notify("READY=1", environment: [:]), "outside systemd nothing is sent")
   }
@@ -43,5 +32,20 @@ import ThermoDaemon
     #expect(
       SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"]) == nil,
       "a watchdog meant for another process")
+  }
+
+  /// systemd's own notify socket is abstract on some systems ("@/org/freedesktop/...").
+  @Test func anAbstractNotifySocketIsReached() throws {
+    let name = "@thermogate-notify-\(UUID().uuidString.prefix(8))"
+    let receiver = try UnixSocket.open(.datagram)
+    defer { try? receiver.close() }
+    try receiver.bind(to: UnixSocketAddress(name))
+
+    #expect(SystemdNotifier.notify("WATCHDOG=1", environment: ["NOTIFY_SOCKET": name]))
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let count = try receiver.receive(into: &buffer, nonBlocking: true)
+    #expect(String(decoding: buffer.prefix(count), as: UTF8.self) == "WATCHDOG=1")
+    #expect(
+      !SystemdNotifier.notify("WATCHDOG=1", environment: ["NOTIFY_SOCKET": "@" + String(repeating: "x", count: 200)]))
   }
 }

@@ -87,6 +87,6 @@ import Testing
     (.seconds(Int64.max / 2), Int32.max),
   ])
   func pollTimeoutsRoundUpToMilliseconds(duration: Duration, milliseconds: Int32) {
-    #expect(EvdevBadgeReader.milliseconds(duration) == milliseconds)
+    #expect(duration.pollMilliseconds == milliseconds)
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TestSupport
 import Testing
+import ThermoDevices
 
 @testable import ThermoDispatch
 @testable import ThermoStore

@@ -6,6 +6,7 @@ import NIOPosix
 import Synchronization
 import TestSupport
 import Testing
+import ThermoDevices
 
 @testable import ThermoDispatch
 @testable import ThermoStore

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TestSupport
+import ThermoDevices
 import ThermoDispatch
 import XCTest
 

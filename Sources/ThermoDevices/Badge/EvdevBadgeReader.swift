@@ -1,5 +1,9 @@
-import Glibc
+import SystemPackage
 import ThermoCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A badge reader that the kernel sees as a keyboard, read from its /dev/input/eventN node. The
 /// node is grabbed (EVIOCGRAB) so the badge number goes to the gateway only, never to a console
@@ -38,12 +42,12 @@ public final class EvdevBadgeReader {
     }
   }
 
-  /// _IOW('E', 0x90, int) from linux/input.h.
-  static let grabRequest: UInt = 0x4004_4590
+  /// EVIOCGRAB from linux/input.h: `_IOW('E', 0x90, int)`.
+  static let grabRequest = IoctlRequest.write(type: "E", number: 0x90, Int32.self)
   static let eventsPerRead = 64
 
   public let path: String
-  private var descriptor: Int32
+  private var descriptor: FileDescriptor?
   private var isGrabbed: Bool
   /// The start of an event whose remaining bytes have not arrived (pipes; evdev reads whole
   /// events).
@@ -53,17 +57,23 @@ public final class EvdevBadgeReader {
   /// Opens and grabs an event node. `grab: false` is for watching a reader that must keep typing
   /// into the system as well, not for the gate.
   public convenience init(path: String, grab: Bool = true) throws(Failure) {
-    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard descriptor >= 0 else { throw .openFailed(path: path, errno: errno) }
-    try self.init(adopting: descriptor, name: path, grab: grab)
+    let descriptor: FileDescriptor
+    do {
+      descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking, .closeOnExec])
+    } catch {
+      throw .openFailed(path: path, errno: (error as? Errno ?? .ioError).rawValue)
+    }
+    try self.init(adopting: descriptor.rawValue, name: path, grab: grab)
   }
 
   /// Takes ownership of an open descriptor: it is closed when this reader closes, and also when
   /// the grab fails. For event nodes opened elsewhere and for streams of recorded events.
-  public init(adopting descriptor: Int32, name: String, grab: Bool) throws(Failure) {
-    if grab, ioctl(descriptor, Self.grabRequest, Int32(1)) != 0 {
+  public init(adopting rawDescriptor: Int32, name: String, grab: Bool) throws(Failure) {
+    let descriptor = FileDescriptor(rawValue: rawDescriptor)
+    // EVIOCGRAB takes its int by value, not through a pointer: 1 grabs, 0 releases.
+    if grab, ioctl(descriptor.rawValue, Self.grabRequest.rawValue, Int32(1)) != 0 {
       let code = errno
-      Glibc.close(descriptor)
+      try? descriptor.close()
       throw .grabFailed(path: name, errno: code)
     }
     self.descriptor = descriptor
@@ -75,35 +85,37 @@ public final class EvdevBadgeReader {
     close()
   }
 
-  public var isOpen: Bool { descriptor >= 0 }
+  public var isOpen: Bool { descriptor != nil }
 
   /// Releases the grab and closes the node. Closing twice is harmless.
   public func close() {
-    guard descriptor >= 0 else { return }
-    if isGrabbed { _ = ioctl(descriptor, Self.grabRequest, Int32(0)) }
-    Glibc.close(descriptor)
-    descriptor = -1
+    guard let descriptor else { return }
+    if isGrabbed { _ = ioctl(descriptor.rawValue, Self.grabRequest.rawValue, Int32(0)) }
+    try? descriptor.close()
+    self.descriptor = nil
     isGrabbed = false
   }
 
   /// The events that arrive within `timeout` (none when it passes quietly), as many as one read
   /// returns.
   public func readEvents(timeout: Duration) throws(Failure) -> [EvdevKeyEvent] {
-    guard descriptor >= 0 else { throw .closed(path: path) }
-    var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-    let ready = poll(&poller, 1, Self.milliseconds(timeout))
-    if ready < 0 {
-      if errno == EINTR { return [] }
-      throw .readFailed(path: path, errno: errno)
+    guard let descriptor else { throw .closed(path: path) }
+    do {
+      guard case .ready = try Poll.wait(descriptor, for: .readable, timeout: timeout) else { return [] }
+    } catch {
+      throw .readFailed(path: path, errno: error.rawValue)
     }
-    guard ready > 0 else { return [] }
     var buffer = [UInt8](repeating: 0, count: Self.eventsPerRead * EvdevKeyEvent.size)
-    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-    if count < 0 {
-      let code = errno
-      if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return [] }
-      if code == ENODEV { throw .disconnected(path: path) }
-      throw .readFailed(path: path, errno: code)
+    let count: Int
+    do {
+      count = try buffer.withUnsafeMutableBytes { try descriptor.read(into: $0) }
+    } catch let error as Errno {
+      // Ready but nothing to read: another reader of the node was faster.
+      if error == .resourceTemporarilyUnavailable { return [] }
+      if error == .operationNotSupportedByDevice { throw .disconnected(path: path) }  // ENODEV: unplugged
+      throw .readFailed(path: path, errno: error.rawValue)
+    } catch {
+      throw .readFailed(path: path, errno: EIO)
     }
     // End of file: an event node never ends while its device is there; a stream's writer left.
     guard count > 0 else { throw .disconnected(path: path) }
@@ -119,6 +131,4 @@ public final class EvdevBadgeReader {
       decoder.decode(event).map { ($0, event.time) }
     }
   }
-
-  static func milliseconds(_ duration: Duration) -> Int32 { duration.pollMilliseconds }
 }

@@ -21,11 +21,11 @@ public final class PseudoTerminal {
     let fd = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw .open(path: "/dev/ptmx", Errno(rawValue: errno)) }
     let controller = FileDescriptor(rawValue: fd)
-    let setLock: UInt = 0x4004_5431  // TIOCSPTLCK = _IOW('T', 0x31, int)
-    let getNumber: UInt = 0x8004_5430  // TIOCGPTN = _IOR('T', 0x30, unsigned int)
+    let setLock = IoctlRequest.write(type: "T", number: 0x31, CInt.self)  // TIOCSPTLCK
+    let getNumber = IoctlRequest.read(type: "T", number: 0x30, CUnsignedInt.self)  // TIOCGPTN
     var unlocked: CInt = 0
     var number: CUnsignedInt = 0
-    guard ioctl(fd, setLock, &unlocked) == 0, ioctl(fd, getNumber, &number) == 0 else {
+    guard ioctl(fd, setLock.rawValue, &unlocked) == 0, ioctl(fd, getNumber.rawValue, &number) == 0 else {
       let failure = Errno(rawValue: errno)
       try? controller.close()
       throw .configure(path: "/dev/ptmx", step: "unlocking a pseudo-terminal", failure)
@@ -79,8 +79,8 @@ public final class PseudoTerminal {
   /// empty when nothing came.
   public func readAvailable(timeout: Duration) throws(TransportError) -> [UInt8] {
     guard let controller else { throw .disconnected }
-    var request = pollfd(fd: controller.rawValue, events: Int16(POLLIN), revents: 0)
-    guard poll(&request, 1, timeout.pollMilliseconds) > 0 else { return [] }
+    // A failed wait on our own descriptor reads as "nothing came", as a quiet line does.
+    guard case .ready = try? Poll.wait(controller, for: .readable, timeout: timeout) else { return [] }
     var buffer = [UInt8](repeating: 0, count: 512)
     do {
       let count = try buffer.withUnsafeMutableBytes { try controller.read(into: $0) }

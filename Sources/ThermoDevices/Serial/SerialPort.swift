@@ -112,7 +112,7 @@ public final class SerialPort: ByteStreamTransport {
         case .resourceTemporarilyUnavailable:
           // The output buffer is full; a line that never drains is a stalled device.
           guard ContinuousClock.now < deadline else { throw .timeout }
-          try wait(for: Int16(POLLOUT), until: deadline)
+          try wait(for: .writable, until: deadline)
           continue
         default: throw Self.transportError(errno)
         }
@@ -134,7 +134,7 @@ public final class SerialPort: ByteStreamTransport {
       } catch let errno as Errno {
         guard errno == .resourceTemporarilyUnavailable else { throw Self.transportError(errno) }
         guard ContinuousClock.now < deadline else { throw .timeout }
-        try wait(for: Int16(POLLIN), until: deadline)
+        try wait(for: .readable, until: deadline)
         continue
       } catch {
         throw .io(.ioError)
@@ -147,12 +147,15 @@ public final class SerialPort: ByteStreamTransport {
     return Array(pending.prefix(count))
   }
 
-  private func wait(for events: Int16, until deadline: ContinuousClock.Instant) throws(TransportError) {
+  private func wait(for events: Poll.Events, until deadline: ContinuousClock.Instant) throws(TransportError) {
     guard let descriptor else { throw .disconnected }
-    var request = pollfd(fd: descriptor.rawValue, events: events, revents: 0)
-    let ready = poll(&request, 1, ContinuousClock.now.duration(to: deadline).pollMilliseconds)
-    if ready < 0 && errno != EINTR { throw Self.transportError(Errno(rawValue: errno)) }
-    // POLLHUP or POLLERR alone: the next read or write names the cause (EIO, or end of file).
+    do {
+      // POLLHUP or POLLERR alone, or the deadline passing: the caller's next read or write
+      // names the cause (EIO, end of file, or its own timeout check).
+      _ = try Poll.wait(descriptor, for: events, until: deadline)
+    } catch {
+      throw Self.transportError(error)
+    }
   }
 
   private static func transportError(_ errno: Errno) -> TransportError {

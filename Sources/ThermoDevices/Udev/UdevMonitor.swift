@@ -1,6 +1,7 @@
 import CUdev
 import Foundation
 import Synchronization
+import SystemPackage
 
 /// udev's "something changed" events for USB devices and serial ports, as an `AsyncSequence`.
 /// An event is only a hint to rescan (`DeviceWatcher` does that): udev may coalesce or reorder
@@ -70,9 +71,10 @@ private final class MonitorPointers: @unchecked Sendable {
       udev_monitor_unref(monitor)
       udev_unref(udev)
     }
-    var request = pollfd(fd: udev_monitor_get_fd(monitor), events: Int16(POLLIN), revents: 0)
+    let socket = FileDescriptor(rawValue: udev_monitor_get_fd(monitor))
     while !stop.flag.load(ordering: .acquiring) {
-      guard poll(&request, 1, 200) > 0 else { continue }
+      // Short waits, so the stop flag is seen soon after the monitor is released.
+      guard case .ready = try? Poll.wait(socket, for: .readable, timeout: .milliseconds(200)) else { continue }
       guard let device = udev_monitor_receive_device(monitor) else { continue }
       defer { udev_device_unref(device) }
       func text(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }

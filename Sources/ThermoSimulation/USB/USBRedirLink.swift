@@ -1,8 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import ThermoDevices
 
 /// Connects a `USBRedirDevice` to QEMU's `usb-redir` chardev (a unix socket QEMU listens on) and
 /// serves it until QEMU hangs up or `stop` is called. Connecting is plugging the device in;
@@ -10,7 +7,7 @@ import Foundation
 public final class USBRedirLink: @unchecked Sendable {
   private let lock = NSLock()
   private var device: USBRedirDevice
-  private var descriptor: Int32 = -1
+  private var socket: UnixSocket?
   private var stopped = false
 
   public init(device: USBRedirDevice) {
@@ -20,40 +17,39 @@ public final class USBRedirLink: @unchecked Sendable {
   /// Connects to `path`, waiting up to `timeout` seconds for the socket to appear.
   public func connect(path: String, timeout: Double = 10) throws {
     let deadline = Date().addingTimeInterval(timeout)
+    let address: UnixSocketAddress
+    do {
+      address = try UnixSocketAddress(path)
+    } catch {
+      guard case .tooLong = error else { throw USBRedirLinkError.system("connect to \(path)", EINVAL) }
+      throw USBRedirLinkError.pathTooLong(path)
+    }
     while true {
-      let socketDescriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-      guard socketDescriptor >= 0 else { throw USBRedirLinkError.system("socket", errno) }
-      var address = sockaddr_un()
-      address.sun_family = sa_family_t(AF_UNIX)
-      let bytes = Array(path.utf8)
-      guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-        close(socketDescriptor)
-        throw USBRedirLinkError.pathTooLong(path)
+      let connecting: UnixSocket
+      do {
+        connecting = try UnixSocket.open(.stream)
+      } catch {
+        throw USBRedirLinkError.system("socket", error.rawValue)
       }
-      withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        for (index, byte) in bytes.enumerated() { raw[index] = byte }
-      }
-      let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-          Glibc.connect(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      do {
+        try connecting.connect(to: address)
+      } catch {
+        try? connecting.close()
+        // QEMU not started yet (no socket file) or not yet listening: wait for it.
+        guard Date() < deadline, error == .noSuchFileOrDirectory || error == .connectionRefused else {
+          throw USBRedirLinkError.system("connect to \(path)", error.rawValue)
         }
+        Thread.sleep(forTimeInterval: 0.05)
+        continue
       }
-      if connected == 0 {
-        lock.withLock { descriptor = socketDescriptor }
-        do {
-          try write(device.hello())
-        } catch {
-          disconnect()
-          throw error
-        }
-        return
+      lock.withLock { socket = connecting }
+      do {
+        try write(device.hello())
+      } catch {
+        disconnect()
+        throw error
       }
-      let failure = errno
-      close(socketDescriptor)
-      guard Date() < deadline, failure == ENOENT || failure == ECONNREFUSED else {
-        throw USBRedirLinkError.system("connect to \(path)", failure)
-      }
-      Thread.sleep(forTimeInterval: 0.05)
+      return
     }
   }
 
@@ -63,15 +59,15 @@ public final class USBRedirLink: @unchecked Sendable {
     defer { disconnect() }
     var buffer = [UInt8](repeating: 0, count: 65_536)
     while true {
-      let socketDescriptor = lock.withLock { descriptor }
-      guard socketDescriptor >= 0 else { return }
-      let count = recv(socketDescriptor, &buffer, buffer.count, 0)
-      if count == 0 || lock.withLock({ stopped }) { return }
-      if count < 0 {
-        if errno == EINTR { continue }
+      guard let connection = lock.withLock({ socket }) else { return }
+      let count: Int
+      do {
+        count = try connection.receive(into: &buffer)
+      } catch {
         if lock.withLock({ stopped }) { return }
-        throw USBRedirLinkError.system("recv", errno)
+        throw USBRedirLinkError.system("recv", error.rawValue)
       }
+      if count == 0 || lock.withLock({ stopped }) { return }
       let wasConnected = device.isConnected
       let reply = try device.receive(Array(buffer[0..<count]))
       if !wasConnected && device.isConnected { onEvent("connected to the host; device announced") }
@@ -87,33 +83,25 @@ public final class USBRedirLink: @unchecked Sendable {
   public func stop() {
     lock.withLock {
       stopped = true
-      if descriptor >= 0 { shutdown(descriptor, Int32(SHUT_RDWR)) }
+      try? socket?.shutdown()
     }
   }
 
   private func disconnect() {
     lock.withLock {
-      if descriptor >= 0 {
-        shutdown(descriptor, Int32(SHUT_RDWR))
-        close(descriptor)
-      }
-      descriptor = -1
+      try? socket?.shutdown()
+      try? socket?.close()
+      socket = nil
     }
   }
 
   private func write(_ bytes: [UInt8]) throws {
-    let socketDescriptor = lock.withLock { descriptor }
-    var offset = 0
-    while offset < bytes.count {
-      let sent = bytes[offset...].withUnsafeBytes {
-        send(socketDescriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-      }
-      if sent < 0 {
-        if errno == EINTR { continue }
-        if lock.withLock({ stopped }) { return }
-        throw USBRedirLinkError.system("send", errno)
-      }
-      offset += sent
+    guard let connection = lock.withLock({ socket }) else { throw USBRedirLinkError.system("send", EBADF) }
+    do {
+      try connection.sendAll(bytes)
+    } catch {
+      if lock.withLock({ stopped }) { return }
+      throw USBRedirLinkError.system("send", error.rawValue)
     }
   }
 }
