@@ -215,8 +215,9 @@ let package = Package(
     .testTarget(
       name: "thermogateTests",
       dependencies: [
-        "thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoDevices", "ThermoStore", "ThermoConfiguration",
-        "ThermoDaemon", "ThermoHTTP", "ThermoCore",
+        "thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoDevices", "ThermoStore",
+        "ThermoConfiguration",
+        "ThermoDaemon", "ThermoHTTP", "ThermoCore", .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: strictSwift6
     ),

@@ -7,6 +7,16 @@ import Dispatch
 final class StoreThreads: Sendable {
   let writer = DispatchQueue(label: "thermogate.store.writer", qos: .userInitiated)
   let readers = DispatchQueue(label: "thermogate.store.readers", qos: .userInitiated, attributes: .concurrent)
+  /// Marks the store's own threads, so a test can see where a body ran.
+  static let role = DispatchSpecificKey<String>()
+
+  init() {
+    writer.setSpecific(key: Self.role, value: "writer")
+    readers.setSpecific(key: Self.role, value: "reader")
+  }
+
+  /// "writer" or "reader" on the store's threads, nil anywhere else.
+  static var currentRole: String? { DispatchQueue.getSpecific(key: role) }
 
   func run<T: Sendable>(
     on queue: DispatchQueue, _ body: @escaping @Sendable () throws(StoreError) -> T
