@@ -1,0 +1,111 @@
+import ThermoCore
+import ThermoStore
+
+/// An entrance's line on the status board: its state and since when, the device, the alarm
+/// level, the open re-checks, the last screening, the chart and today's counts, which start
+/// again at local midnight on the wall clock.
+struct EntranceBoard {
+  let entrance: String
+  let status: GatewayStatus
+  /// Nil until the first publication, so the state gauges are set from the start.
+  private(set) var state: EntranceState?
+  /// The next local midnight: today's counts start again from there.
+  private var dayEnd: Double
+  /// Screenings by class since the daemon (or this configuration) started.
+  private var counts: [ScreeningClass: Int] = [:]
+
+  init(
+    entrance: String, thermometer: String, status: GatewayStatus, level: EntranceStatus.Level,
+    calibration: CalibrationRecord?, requiresCalibration: Bool, startedAt wall: Double
+  ) {
+    self.entrance = entrance
+    self.status = status
+    let day = status.day(containing: wall)
+    dayEnd = day.end
+    status.update(entrance) {
+      var fresh = EntranceStatus(
+        entrance: entrance, state: .noDevice, since: wall, device: thermometer, thresholdC: level.thresholdC,
+        thresholdSource: level.source, baselineC: level.baselineC)
+      // Today's counts came from the register (a restart, a reload); a new day starts at zero.
+      if let restored = $0, restored.todayStartedAt == day.start { fresh.today = restored.today }
+      fresh.todayStartedAt = day.start
+      fresh.calibration = calibration.map(EntranceStatus.Calibration.init)
+      fresh.calibrationRequired = requiresCalibration
+      $0 = fresh
+    }
+  }
+
+  /// Shows the entrance as it is now; true when its state changed.
+  mutating func show(
+    _ next: EntranceState, at wall: Double, device: String, level: EntranceStatus.Level, openRechecks: Int,
+    rechecks: [EntranceStatus.Recheck]
+  ) -> Bool {
+    rollDay(at: wall)
+    let changed = next != state
+    state = next
+    status.update(entrance) {
+      if changed { $0?.since = wall }
+      $0?.state = next
+      $0?.device = device
+      $0?.thresholdC = level.thresholdC
+      $0?.thresholdSource = level.source
+      $0?.baselineC = level.baselineC
+      $0?.openRechecks = openRechecks
+      $0?.rechecks = rechecks
+    }
+    return changed
+  }
+
+  /// A screening (stamped with its wall time): counted, charted, shown as the last one.
+  mutating func record(_ decision: Decision, person: String?) {
+    counts[decision.screeningClass, default: 0] += 1
+    let counts = Dictionary(uniqueKeysWithValues: self.counts.map { ($0.key.rawValue, $0.value) })
+    rollDay(at: decision.time)
+    if decision.bodyC != nil {
+      status.history.append(
+        entrance: entrance, time: decision.time, bodyC: decision.bodyC,
+        screeningClass: decision.screeningClass.rawValue, thresholdC: decision.thresholdC,
+        baselineC: decision.baselineC)
+    }
+    status.update(entrance) {
+      $0?.today[decision.screeningClass.rawValue, default: 0] += 1
+      $0?.counts = counts
+      $0?.lastScreening = EntranceStatus.LastScreening(
+        time: decision.time, screeningClass: decision.screeningClass.rawValue, reason: decision.reason.rawValue,
+        bodyC: decision.bodyC, person: person)
+    }
+  }
+
+  func update(_ change: (inout EntranceStatus?) -> Void) {
+    status.update(entrance, change)
+  }
+
+  /// At local midnight (on the wall clock) today's counts start from zero.
+  private mutating func rollDay(at wall: Double) {
+    guard wall >= dayEnd else { return }
+    let day = status.day(containing: wall)
+    dayEnd = day.end
+    status.update(entrance) {
+      $0?.today = [:]
+      $0?.todayStartedAt = day.start
+    }
+  }
+}
+
+extension EntranceStatus {
+  /// The alarm level shown: the threshold, where it comes from, and the baseline behind it.
+  struct Level: Equatable {
+    var thresholdC: Double
+    var source: String
+    var baselineC: Double?
+  }
+}
+
+extension EntranceStatus.Calibration {
+  init(_ record: CalibrationRecord) {
+    self.init(
+      id: record.id, kind: record.kind.rawValue, outcome: record.outcome.rawValue, time: record.time,
+      nextDueAt: record.nextDueAt, technician: record.technician, offsetC: record.offsetC, gain: record.gain,
+      failures: record.failures)
+  }
+}
