@@ -59,71 +59,27 @@ struct DemoCommand: AsyncParsableCommand {
     _ = try HTTPAddress.parse(http)
   }
 
-  static let entrances: [(name: String, kind: String)] = [
-    ("north", "mcp2221"), ("south", "mcp2221"), ("east", "mcp2221"), ("west", "cp2112"), ("garage", "optris"),
-    ("lobby", "pyrousb"),
-  ]
-
   func run() async throws {
     DaemonLogging.bootstrap(level: logLevel)
     var standardError = StandardError()
     let clock = GatewayClock(speed: speed)
     let devices = SimulatedGatewayDevices(clock: clock)
-    let desk = devices.desk
-    var settings = EntranceScene.Settings()
-    settings.arrivalsPerMinute = arrivals
-    settings.febrileShare = febrile
-
-    var configuration = GatewayConfiguration(file: "<demo>")
-    configuration.site = "demo"
-    configuration.stateDirectory = stateDirectory
-    configuration.databasePath = stateDirectory + "/thermogate.sqlite"
-    configuration.screening.defaults.warmUp = warmUp
-    configuration.http.token = ProcessInfo.processInfo.environment["THERMOGATE_API_TOKEN"].map(Secret.init)
-    var hosts: [any SerialHost] = []
-    for (index, entrance) in Self.entrances.enumerated() {
-      let entranceSeed = seed &* 1000 &+ UInt64(index + 1)
-      let scene = EntranceScene(seed: entranceSeed, settings: settings)
-      let name = entrance.name
-      let onArrival: @Sendable (EntranceScene.Visitor, Double) -> Void = { visitor, time in
-        desk.present(visitor.workID, at: name, time: time)
-      }
-      let address: String
-      switch entrance.kind {
-      case "optris":
-        var model = SceneDrivenDevice(
-          device: OptrisModel(targetC: 20, headC: 20), scene: scene, clock: clock.monotonicNow)
-        model.onArrival = onArrival
-        let host = try PtyDeviceHost(model: model)
-        hosts.append(host)
-        address = "optris:\(host.path)"
-      case "pyrousb":
-        var model = SceneDrivenDevice(
-          device: PyroUSBModel(objectC: 20, sensorC: 20), scene: scene, clock: clock.monotonicNow)
-        model.onArrival = onArrival
-        let host = try PtyDeviceHost(model: model, replyDelay: .milliseconds(20))
-        hosts.append(host)
-        address = "pyrousb:\(host.path)"
-      default:
-        address =
-          "sim:\(entrance.kind)?seed=\(entranceSeed)&arrivals=\(arrivals)&febrile=\(febrile)"
-          + "&cold=\(settings.coldArrivalShare)"
-      }
-      // The simulated heads read true: no "never calibrated" notices in the demo.
-      configuration.screening.devices[address] = ScreeningSettings.DeviceSettings(
-        calibration: DeviceCalibration(id: "simulator"))
-      configuration.entrances.append(
-        GatewayConfiguration.Entrance(
-          name: name, thermometer: try DeviceAddress(parsing: address), badge: .simulated,
-          gate: try DeviceAddress(parsing: "sim:relay?channel=\(index + 1)")))
-    }
-    defer { for host in hosts { host.stop() } }
+    var site = DemoSite.Settings()
+    site.seed = seed
+    site.arrivals = arrivals
+    site.febrile = febrile
+    site.warmUp = warmUp
+    site.stateDirectory = stateDirectory
+    site.token = ProcessInfo.processInfo.environment["THERMOGATE_API_TOKEN"].map(Secret.init)
+    let demo = try DemoSite(site, devices: devices)
+    let configuration = demo.configuration
+    defer { demo.stop() }
 
     var options = GatewayDaemon.Options()
     options.clock = clock
     options.devices = devices.devices(for:)
     options.httpOverride = try HTTPAddress.parse(http)
-    let board = StatusBoard()
+    let board = DemoStatusBoard()
     let interactive = isatty(STDOUT_FILENO) == 1
     let duration = duration
     let httpHost = options.httpOverride?.host ?? "127.0.0.1"
@@ -147,75 +103,5 @@ struct DemoCommand: AsyncParsableCommand {
     }
     await board.stop()
     await board.summary(since: clock)
-  }
-}
-
-protocol SerialHost {
-  func stop()
-}
-
-extension PtyDeviceHost: SerialHost {}
-
-/// The demo's live view: one line per entrance, redrawn in place on a terminal, every ten
-/// seconds otherwise; and the summary at the end.
-actor StatusBoard {
-  private var status: GatewayStatus?
-  private var store: AlertStore?
-  private var task: Task<Void, Never>?
-  private var startedAt = Date().timeIntervalSince1970
-
-  func start(status: GatewayStatus, store: AlertStore, interactive: Bool) {
-    self.status = status
-    self.store = store
-    task?.cancel()
-    task = Task {
-      var drawn = 0
-      while !Task.isCancelled {
-        try? await Task.sleep(for: .seconds(interactive ? 1 : 10))
-        let lines = status.snapshot().map(Self.line)
-        var text = interactive && drawn > 0 ? "\u{1B}[\(drawn)A" : ""
-        for line in lines { text += (interactive ? "\u{1B}[2K" + line : line) + "\n" }
-        if !interactive { text += "\n" }
-        FileHandle.standardOutput.write(Data(text.utf8))
-        drawn = lines.count
-      }
-    }
-  }
-
-  func stop() {
-    task?.cancel()
-  }
-
-  static func line(_ entrance: EntranceStatus) -> String {
-    let name = entrance.entrance.padding(toLength: 7, withPad: " ", startingAt: 0)
-    let state = entrance.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-    let counts = ScreeningClass.allCases.compactMap { cls in
-      entrance.counts[cls.rawValue].map { "\(cls.rawValue) \($0)" }
-    }.joined(separator: ", ")
-    let last =
-      entrance.lastScreening.map { screening in
-        let body = screening.bodyC.map { String(format: " %.1f °C", $0) } ?? ""
-        return "last: \(screening.screeningClass)\(body) \(screening.person ?? "")"
-      } ?? "last: -"
-    let gate = entrance.gateHeld ? "  GATE HELD" : ""
-    return "\(name) \(state) \(last.padding(toLength: 34, withPad: " ", startingAt: 0)) \(counts)\(gate)"
-  }
-
-  func summary(since clock: GatewayClock) {
-    guard let status else { return }
-    print("\nsummary:")
-    var totals: [String: Int] = [:]
-    for entrance in status.snapshot() {
-      let counts = entrance.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-      print("  \(entrance.entrance): \(entrance.samples) samples; \(counts.isEmpty ? "no screenings" : counts)")
-      for (key, value) in entrance.counts { totals[key, default: 0] += value }
-    }
-    let screenings = totals.values.reduce(0, +)
-    let alerts = (try? store?.alerts(limit: 10_000)) ?? []
-    let recent = alerts.filter { $0.raisedAt >= startedAt - 1 }
-    let byKind = Dictionary(grouping: recent, by: \.kind.rawValue).map { "\($0.key) \($0.value.count)" }.sorted()
-    print(
-      "  \(screenings) screening(s) registered; \(recent.count) alert(s) raised (\(byKind.joined(separator: ", ")))")
-    if let store { print("  register and alerts in \(store.path)") }
   }
 }

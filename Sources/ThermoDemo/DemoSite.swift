@@ -1,0 +1,101 @@
+import Foundation
+import ThermoConfiguration
+import ThermoCore
+import ThermoDaemon
+import ThermoDevices
+import ThermoSimulation
+
+/// The demo's site: six entrances, each with a simulated thermometer speaking its real protocol
+/// (four MCP2221A + MLX90614 bridges and a CP2112 in-process, an Optris and a PyroUSB behind
+/// pseudo-terminals so the serial path runs too), simulated people with work IDs typed at
+/// simulated badge readers, and a simulated relay board channel per turnstile.
+public struct DemoSite {
+  public struct Settings: Sendable {
+    public var seed: UInt64 = 1
+    public var arrivals = 6.0
+    public var febrile = 0.05
+    public var warmUp = 5.0
+    public var stateDirectory = "state/demo"
+    /// The API token, if the person running the demo set one.
+    public var token: Secret?
+
+    public init() {}
+  }
+
+  public static let entrances: [(name: String, kind: String)] = [
+    ("north", "mcp2221"), ("south", "mcp2221"), ("east", "mcp2221"), ("west", "cp2112"), ("garage", "optris"),
+    ("lobby", "pyrousb"),
+  ]
+
+  public let configuration: GatewayConfiguration
+  /// The serial heads' simulators behind their ptys, running until `stop()`.
+  private let hosts: [any SerialHost]
+
+  public init(_ settings: Settings, devices: SimulatedGatewayDevices) throws {
+    let (seed, arrivals, febrile, warmUp, stateDirectory, token) = (
+      settings.seed, settings.arrivals, settings.febrile, settings.warmUp, settings.stateDirectory, settings.token
+    )
+    let clock = devices.clock
+    let desk = devices.desk
+    var people = EntranceScene.Settings()
+    people.arrivalsPerMinute = arrivals
+    people.febrileShare = febrile
+
+    var configuration = GatewayConfiguration(file: "<demo>")
+    configuration.site = "demo"
+    configuration.stateDirectory = stateDirectory
+    configuration.databasePath = stateDirectory + "/thermogate.sqlite"
+    configuration.screening.defaults.warmUp = warmUp
+    configuration.http.token = token
+    var hosts: [any SerialHost] = []
+    for (index, entrance) in Self.entrances.enumerated() {
+      let entranceSeed = seed &* 1000 &+ UInt64(index + 1)
+      let scene = EntranceScene(seed: entranceSeed, settings: people)
+      let name = entrance.name
+      let onArrival: @Sendable (EntranceScene.Visitor, Double) -> Void = { visitor, time in
+        desk.present(visitor.workID, at: name, time: time)
+      }
+      let address: String
+      switch entrance.kind {
+      case "optris":
+        var model = SceneDrivenDevice(
+          device: OptrisModel(targetC: 20, headC: 20), scene: scene, clock: clock.monotonicNow)
+        model.onArrival = onArrival
+        let host = try PtyDeviceHost(model: model)
+        hosts.append(host)
+        address = "optris:\(host.path)"
+      case "pyrousb":
+        var model = SceneDrivenDevice(
+          device: PyroUSBModel(objectC: 20, sensorC: 20), scene: scene, clock: clock.monotonicNow)
+        model.onArrival = onArrival
+        let host = try PtyDeviceHost(model: model, replyDelay: .milliseconds(20))
+        hosts.append(host)
+        address = "pyrousb:\(host.path)"
+      default:
+        address =
+          "sim:\(entrance.kind)?seed=\(entranceSeed)&arrivals=\(arrivals)&febrile=\(febrile)"
+          + "&cold=\(people.coldArrivalShare)"
+      }
+      // The simulated heads read true: no "never calibrated" notices in the demo.
+      configuration.screening.devices[address] = ScreeningSettings.DeviceSettings(
+        calibration: DeviceCalibration(id: "simulator"))
+      configuration.entrances.append(
+        GatewayConfiguration.Entrance(
+          name: name, thermometer: try DeviceAddress(parsing: address), badge: .simulated,
+          gate: try DeviceAddress(parsing: "sim:relay?channel=\(index + 1)")))
+    }
+    self.configuration = configuration
+    self.hosts = hosts
+  }
+
+  public func stop() {
+    for host in hosts { host.stop() }
+  }
+}
+
+/// A simulator behind a pty, whatever model it runs.
+protocol SerialHost {
+  func stop()
+}
+
+extension PtyDeviceHost: SerialHost {}
