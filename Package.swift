@@ -77,6 +77,7 @@ let package = Package(
         "ThermoCore", "ThermoStore", .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"), "ThermoDevices",
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
       swiftSettings: strictSwift6
     ),
@@ -105,7 +106,7 @@ let package = Package(
     .target(
       name: "ThermoHTTP",
       dependencies: [
-        "ThermoCore", "ThermoStore", "ThermoDispatch", "ThermoDaemon",
+        "ThermoCore", "ThermoStore", "ThermoDispatch", "ThermoConfiguration", "ThermoDaemon",
         .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
@@ -140,7 +141,7 @@ let package = Package(
     .target(
       name: "ThermoDemo",
       dependencies: [
-        "ThermoCore", "ThermoDevices", "ThermoSimulation", "ThermoConfiguration", "ThermoDaemon", "ThermoGateway",
+        "ThermoCore", "ThermoDevices", "ThermoStore", "ThermoSimulation", "ThermoConfiguration", "ThermoDaemon",
       ],
       swiftSettings: strictSwift6
     ),
@@ -163,7 +164,9 @@ let package = Package(
     ),
     .testTarget(
       name: "ThermoDevicesTests",
-      dependencies: ["ThermoDevices", "ThermoSimulation", .product(name: "SystemPackage", package: "swift-system")],
+      dependencies: [
+        "ThermoDevices", "ThermoSimulation", "CLibUSB", .product(name: "SystemPackage", package: "swift-system"),
+      ],
       swiftSettings: strictSwift6
     ),
     .testTarget(
@@ -184,7 +187,7 @@ let package = Package(
         "ThermoDispatch", "ThermoStore", "ThermoDevices", "ThermoCore", "TestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: strictSwift6
     ),
@@ -217,7 +220,7 @@ let package = Package(
       dependencies: [
         "thermogate", "TestSupport", "ThermoGateway", "ThermoDispatch", "ThermoDevices", "ThermoStore",
         "ThermoConfiguration",
-        "ThermoDaemon", "ThermoHTTP", "ThermoCore", .product(name: "GRDB", package: "GRDB.swift"),
+        "ThermoDaemon", "ThermoHTTP", "ThermoTools", "ThermoCore", .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: strictSwift6
     ),

@@ -1,4 +1,3 @@
-import ThermoDispatch
 import ThermoStore
 
 /// The screening register as CSV (RFC 4180 quoting) or JSON Lines, with the same fields.

@@ -1,6 +1,5 @@
 import Foundation
 import ThermoConfiguration
-import ThermoDispatch
 import ThermoStore
 
 /// A shift roster: who starts when. CSV with a header naming `work_id` and `shift_start`
