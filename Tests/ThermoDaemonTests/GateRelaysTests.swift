@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 import ThermoDaemon
 import ThermoDevices
@@ -48,8 +50,9 @@ import ThermoSimulation
     #expect(boards.channelState(south) == true)
     // …and five seconds of monotonic time do.
     time.advance(by: 0.1)
-    while await !relays.heldEntrances.isEmpty { await Task.yield() }
-    #expect(boards.channelState(south) == false)
+    // The expiry runs as its own task and the relay thread switches the board: wait for both.
+    while boards.channelState(south) != false { await Task.yield() }
+    #expect(await relays.heldEntrances.isEmpty)
   }
 
   @Test func shutdownReleasesEveryHeldGate() async throws {
@@ -59,5 +62,66 @@ import ThermoSimulation
     await relays.releaseAll()
     #expect(boards.channelState(north) == false)
     #expect(boards.channelState(south) == false)
+  }
+}
+
+/// A relay board whose switching the test can hold up, recording every command it carries out.
+final class SlowRelays: RelayOpening, @unchecked Sendable {
+  // `commands` is touched only on the relay thread and read after it has finished.
+  private(set) var commands: [Bool] = []
+  let blocked = Mutex(false)
+  let resume = DispatchSemaphore(value: 0)
+  let entered = DispatchSemaphore(value: 0)
+
+  struct Board: RelaySwitch {
+    let owner: SlowRelays
+    mutating func set(channel: Int, on: Bool) throws {
+      if owner.blocked.withLock({ $0 }) {
+        owner.entered.signal()
+        owner.resume.wait()
+      }
+      owner.commands.append(on)
+    }
+  }
+
+  func openRelay(_ address: DeviceAddress) throws(DeviceFault) -> any RelaySwitch { Board(owner: self) }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct GateRelaysOrderTests {
+  @Test func aReleaseOverlappingAHoldInFlightNeverOpensTheGateOnTheHeldPerson() async throws {
+    let board = SlowRelays()
+    let address = try DeviceAddress(parsing: "relay:serial=SLOW1?channel=1")
+    let relays = GateRelays(
+      gates: ["north": address], relays: board, status: nil, clock: GatewayClock(source: ManualTime()))
+    try await relays.hold(entrance: "north", alertID: 1)
+    // The next transfer hangs (a board timing out) while alert 2's hold is in flight…
+    board.blocked.withLock { $0 = true }
+    let second = Task { try await relays.hold(entrance: "north", alertID: 2) }
+    await withCheckedContinuation { continuation in
+      DispatchQueue.global().async {
+        board.entered.wait()
+        continuation.resume()
+      }
+    }
+    board.blocked.withLock { $0 = false }
+    // …and alert 1 is cleared meanwhile: the gate must stay held for alert 2.
+    let first = Task { try await relays.release(entrance: "north", alertID: 1) }
+    board.resume.signal()
+    try await second.value
+    try await first.value
+    #expect(board.commands == [true, true, true])
+    #expect(await relays.heldEntrances == ["north"])
+  }
+
+  @Test func aHoldArrivingAfterItsAlertWasReleasedDoesNotShutTheGate() async throws {
+    let board = SlowRelays()
+    let address = try DeviceAddress(parsing: "relay:serial=SLOW1?channel=1")
+    let relays = GateRelays(
+      gates: ["north": address], relays: board, status: nil, clock: GatewayClock(source: ManualTime()))
+    // Acknowledged before the gate sink's hold landed (a retried delivery).
+    try await relays.release(entrance: "north", alertID: 9)
+    try await relays.hold(entrance: "north", alertID: 9)
+    #expect(board.commands.isEmpty)
+    #expect(await relays.heldEntrances.isEmpty)
   }
 }

@@ -8,7 +8,10 @@ public final class ManualTime: TimeSource {
   private struct State {
     var monotonic: Double
     var wall: Double
-    var sleepers: [(deadline: Double, continuation: CheckedContinuation<Void, any Error>)] = []
+    var sleepers: [(id: Int, deadline: Double, continuation: CheckedContinuation<Void, any Error>)] = []
+    var nextSleeper = 0
+    /// Sleepers cancelled before they began to wait.
+    var cancelled: Set<Int> = []
   }
 
   private let state: Mutex<State>
@@ -50,13 +53,27 @@ public final class ManualTime: TimeSource {
   }
 
   public func sleep(untilMonotonic deadline: Double) async throws {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-      let resumeNow = state.withLock { state in
-        if state.monotonic >= deadline { return true }
-        state.sleepers.append((deadline, continuation))
-        return false
-      }
-      if resumeNow { continuation.resume() }
+    let id = state.withLock { state in
+      state.nextSleeper += 1
+      return state.nextSleeper
     }
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let resumeNow = state.withLock { state in
+          if state.monotonic >= deadline || state.cancelled.contains(id) { return true }
+          state.sleepers.append((id, deadline, continuation))
+          return false
+        }
+        if resumeNow { continuation.resume() }
+      }
+    } onCancel: {
+      let sleeper = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+        state.cancelled.insert(id)
+        guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+        return state.sleepers.remove(at: index).continuation
+      }
+      sleeper?.resume(throwing: CancellationError())
+    }
+    try Task.checkCancellation()
   }
 }

@@ -3,8 +3,12 @@ import ThermoDevices
 import ThermoDispatch
 
 /// The turnstile relays of all entrances behind the dispatcher's `GateOutput`: each entrance's
-/// channel on its board, boards opened when first needed and reopened after a failure. The
-/// transfers themselves run on the relay thread (`RelayBoards`), never on the async pool.
+/// channel on its board, boards opened when first needed and reopened after a failure.
+///
+/// The holds are the truth and the relay follows them: every change to an entrance's holds
+/// submits the state they now call for, at once and in order, to the relay thread
+/// (`RelayBoards`), which does the transfers off the async pool. So a release that overlaps a
+/// hold still in flight can never leave the turnstile open behind a held person.
 public actor GateRelays: GateOutput {
   private var gates: [String: DeviceAddress]
   private var status: GatewayStatus?
@@ -19,6 +23,9 @@ public actor GateRelays: GateOutput {
   /// released only when none is left, so clearing one person never opens the gate on another.
   private var holds: [String: Set<Int64>] = [:]
   private var anonymousHolds = Int64(-1)
+  /// Alerts released (acknowledged, cleared) recently: a hold for one of them that arrives late
+  /// (the gate sink retrying) does not shut the gate again.
+  private var released = RecentAlerts(capacity: 1000)
 
   public init(
     gates: [String: DeviceAddress], relays: any RelayOpening, status: GatewayStatus?, maximumHold: Double = 120,
@@ -36,14 +43,17 @@ public actor GateRelays: GateOutput {
   public func configure(
     gates newGates: [String: DeviceAddress], relays: any RelayOpening, status: GatewayStatus?, maximumHold: Double
   ) async {
-    self.status = status
+    var releasing: [RelayCommand] = []
     for (entrance, address) in gates where newGates[entrance] != address && !(holds[entrance]?.isEmpty ?? true) {
-      try? await set(entrance, on: false)
       holds[entrance] = nil
+      if let command = submit(entrance) { releasing.append(command) }
     }
-    await boards.configure(opener: relays, keeping: Set(newGates.values.map(RelayBoards.boardKey)))
+    self.status = status
     gates = newGates
     self.maximumHold = maximumHold
+    let configured = boards.configure(opener: relays, keeping: Set(newGates.values.map(RelayBoards.boardKey)))
+    for command in releasing { try? await command.wait() }
+    try? await configured.wait()
   }
 
   public func hold(entrance: String) async throws {
@@ -52,7 +62,7 @@ public actor GateRelays: GateOutput {
   }
 
   public func hold(entrance: String, alertID: Int64) async throws {
-    try await set(entrance, on: true)
+    guard !released.contains(alertID) else { return }
     holds[entrance, default: []].insert(alertID)
     let expiry = clock.monotonicNow() + maximumHold
     let clock = clock
@@ -60,33 +70,41 @@ public actor GateRelays: GateOutput {
       try? await clock.sleep(untilMonotonic: expiry)
       await self.expire(entrance, alertID: alertID)
     }
+    guard let command = submit(entrance) else { return }
+    do {
+      try await command.wait()
+    } catch {
+      // Not held: the gate sink retries, and the relay follows whatever holds are left.
+      holds[entrance]?.remove(alertID)
+      _ = submit(entrance)
+      throw error
+    }
   }
 
   private func expire(_ entrance: String, alertID: Int64) async {
-    guard let held = holds[entrance], held.contains(alertID) else { return }
+    guard holds[entrance]?.remove(alertID) != nil else { return }
     logger.notice("\(entrance): hold for alert \(alertID) ended after \(Int(maximumHold)) s without acknowledgement")
-    // The hold counts until the relay has switched, so nobody sees it ended with the gate shut.
-    if held == [alertID] { try? await set(entrance, on: false) }
-    holds[entrance]?.remove(alertID)
+    try? await submit(entrance)?.wait()
   }
 
   public func release(entrance: String, alertID: Int64) async throws {
+    if alertID > 0 { released.insert(alertID) }
     guard holds[entrance]?.remove(alertID) != nil else { return }
-    if holds[entrance]?.isEmpty ?? true { try await set(entrance, on: false) }
+    try await submit(entrance)?.wait()
   }
 
   /// Releases every hold of the entrance.
   public func release(entrance: String) async throws {
     holds[entrance] = nil
-    try await set(entrance, on: false)
+    try await submit(entrance)?.wait()
   }
 
   /// Shutdown: no turnstile stays shut behind a gateway that is not running.
   public func releaseAll() async {
-    for entrance in holds.keys where !(holds[entrance]?.isEmpty ?? true) {
-      try? await set(entrance, on: false)
-    }
+    let held = holds.filter { !$0.value.isEmpty }.keys
     holds = [:]
+    let commands = held.compactMap { submit($0) }
+    for command in commands { try? await command.wait() }
   }
 
   /// The entrances whose turnstile is held now.
@@ -94,11 +112,15 @@ public actor GateRelays: GateOutput {
     Set(holds.filter { !$0.value.isEmpty }.keys)
   }
 
-  private func set(_ entrance: String, on: Bool) async throws {
-    guard let address = gates[entrance] else { return }  // no turnstile at this entrance
-    guard let channel = address.integerOption("channel") else { return }
-    try await boards.set(address, channel: channel, on: on)
-    status?.update(entrance) { $0?.gateHeld = on }
-    logger.notice("\(entrance): turnstile \(on ? "held" : "released") (relay channel \(channel))")
+  /// Submits the relay state the entrance's holds call for now (nil: no turnstile there).
+  private func submit(_ entrance: String) -> RelayCommand? {
+    guard let address = gates[entrance], let channel = address.integerOption("channel") else { return nil }
+    let on = !(holds[entrance]?.isEmpty ?? true)
+    let status = status
+    let logger = logger
+    return boards.submit(address, channel: channel, on: on) {
+      status?.update(entrance) { $0?.gateHeld = on }
+      logger.notice("\(entrance): turnstile \(on ? "held" : "released") (relay channel \(channel))")
+    }
   }
 }

@@ -3,7 +3,8 @@ import ThermoDevices
 
 /// The open relay boards, owned by one thread of their own: a USB control transfer blocks for
 /// up to its timeout, and must hold up neither the async pool nor another entrance's alerts.
-/// A board that fails is closed and opened again at the next switch.
+/// Commands run in the order they were submitted, so the last one submitted for a channel is the
+/// state it ends in. A board that fails is closed and opened again at the next command.
 final class RelayBoards: @unchecked Sendable {
   // Only touched on `queue`, which is serial: that is the whole of the synchronisation.
   private var opener: any RelayOpening
@@ -16,44 +17,37 @@ final class RelayBoards: @unchecked Sendable {
 
   /// A new configuration's boards: those no entrance names any more are closed (their USB
   /// interface given back).
-  func configure(opener: any RelayOpening, keeping keys: Set<String>) async {
-    await perform { boards in
+  func configure(opener: any RelayOpening, keeping keys: Set<String>) -> RelayCommand {
+    let command = RelayCommand()
+    queue.async {
       self.opener = opener
-      for key in Array(boards.keys) where !keys.contains(key) { boards[key] = nil }
+      for key in Array(self.boards.keys) where !keys.contains(key) { self.boards[key] = nil }
+      command.finish(.success(()))
     }
+    return command
   }
 
-  func set(_ address: DeviceAddress, channel: Int, on: Bool) async throws {
+  /// Queues a switch at once, without suspending, so commands keep the order their callers
+  /// decided them in; `whenSwitched` runs on the relay thread after a switch that worked, in
+  /// the same order.
+  func submit(
+    _ address: DeviceAddress, channel: Int, on: Bool, whenSwitched: @escaping @Sendable () -> Void = {}
+  ) -> RelayCommand {
+    let command = RelayCommand()
     let key = Self.boardKey(address)
-    try await perform { boards in
+    queue.async {
       do {
-        var board = try boards[key] ?? self.opener.openRelay(address)
+        var board = try self.boards[key] ?? self.opener.openRelay(address)
         try board.set(channel: channel, on: on)
-        boards[key] = board
+        self.boards[key] = board
+        whenSwitched()
+        command.finish(.success(()))
       } catch {
-        boards[key] = nil
-        throw error
+        self.boards[key] = nil
+        command.finish(.failure(error))
       }
     }
-  }
-
-  private func perform<T: Sendable>(_ body: @escaping @Sendable (inout [String: any RelaySwitch]) throws -> T)
-    async throws -> T
-  {
-    try await withCheckedThrowingContinuation { continuation in
-      queue.async {
-        continuation.resume(with: Result { try body(&self.boards) })
-      }
-    }
-  }
-
-  private func perform(_ body: @escaping @Sendable (inout [String: any RelaySwitch]) -> Void) async {
-    await withCheckedContinuation { continuation in
-      queue.async {
-        body(&self.boards)
-        continuation.resume()
-      }
-    }
+    return command
   }
 
   static func boardKey(_ address: DeviceAddress) -> String {
