@@ -386,12 +386,18 @@ public struct EntranceMonitor {
         screeningClass: decision.screeningClass.rawValue, thresholdC: decision.thresholdC,
         baselineC: decision.baselineC)
     }
+    var screening = ScreeningMessage(
+      decision: decision, entrance: entrance, device: device, person: personIDs.protect(decision.person),
+      time: .seconds(decision.time))
+    // The re-check window is kept in the pipeline's monotonic time; the status shows wall time.
+    if let recheck = decision.recheck {
+      screening.recheck?.openedAt = .seconds(clock.wallTime(ofMonotonic: recheck.openedAt))
+      screening.recheck?.deadline = .seconds(clock.wallTime(ofMonotonic: recheck.deadline))
+    }
     status.update(entrance) {
       $0?.today[decision.screeningClass.rawValue, default: 0] += 1
       $0?.counts = counts
-      $0?.lastScreening = EntranceStatus.LastScreening(
-        time: decision.time, screeningClass: decision.screeningClass.rawValue, reason: decision.reason.rawValue,
-        bodyC: decision.bodyC, person: personIDs.protect(decision.person))
+      $0?.lastScreening = screening
     }
     let body = decision.bodyC.map { String(format: "%.1f °C", $0) } ?? "-"
     let threshold = String(format: "%.1f °C", decision.thresholdC)
