@@ -132,6 +132,19 @@ public actor Dispatcher {
         jobs = try await store.reading { store throws(StoreError) in try store.dueDeliveries(sink: name, now: time) }
       } catch {
         logger.error("\(error.description)")
+        // A row that cannot be read is not delivered as a guess; its deliveries to this sink fail
+        // (and say why), so the alerts queued behind it still go.
+        if let alertID = error.alertID {
+          let (name, reason) = (sink.name, error.description)
+          do {
+            try await store.writing { store throws(StoreError) in
+              try store.failPendingDeliveries(alertID: alertID, sink: name, reason: reason)
+            }
+            continue
+          } catch {
+            logger.error("\(error.description)")
+          }
+        }
         try? await Task.sleep(for: .seconds(1))
         continue
       }

@@ -72,20 +72,8 @@ public struct WebhookSink: AlertSink {
     }
   }
 
-  /// The JSON body: stable key order, the alert's details embedded as they were stored.
+  /// The JSON body: the alert's notice (`AlertMessage`), which MQTT carries too.
   static func body(for job: DeliveryJob) -> String {
-    func quoted(_ text: String) -> String {
-      let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data()
-      let array = String(decoding: data, as: UTF8.self)
-      return String(array.dropFirst().dropLast())
-    }
-    let details = (try? JSONSerialization.jsonObject(with: Data(job.details.utf8))) != nil ? job.details : "{}"
-    return "{"
-      + [
-        "\"idempotency_key\":\(quoted(job.idempotencyKey))", "\"alert_id\":\(job.alertID)",
-        "\"sequence\":\(job.sequence)", "\"kind\":\(quoted(job.kind.rawValue))",
-        "\"entrance\":\(quoted(job.entrance))", "\"device\":\(job.device.map(quoted) ?? "null")",
-        "\"raised_at\":\(job.raisedAt)", "\"summary\":\(quoted(job.summary))", "\"details\":\(details)",
-      ].joined(separator: ",") + "}"
+    WireJSON.string(AlertMessage(notice: job))
   }
 }

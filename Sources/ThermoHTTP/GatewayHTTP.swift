@@ -45,8 +45,8 @@ public struct GatewayHTTP: Sendable {
     let router = Router()
     router.get("/health") { _, _ in health() }
     router.get("/metrics") { _, _ in await prometheusText() }
-    router.get("/api/status") { _, _ in json(await statusJSON()) }
-    router.get("/api/entrances") { _, _ in json(entrancesJSON()) }
+    router.get("/api/status") { _, _ in json(await statusMessage()) }
+    router.get("/api/entrances") { _, _ in json(status.snapshot()) }
     router.get("/api/alerts") { request, _ in await alerts(request) }
     router.post("/api/alerts/{id}/ack") { request, context in
       await acknowledge(request, id: context.parameters.get("id"))
@@ -59,45 +59,31 @@ public struct GatewayHTTP: Sendable {
       logger: Logger(label: "thermogate.http"))
   }
 
-  func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(
+  /// Every JSON answer: one wire type, written by the shared encoder.
+  func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    var text = WireJSON.data(value)
+    text.append(UInt8(ascii: "\n"))
+    return Response(
       status: status, headers: [.contentType: "application/json"],
-      body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
   }
 
   func problem(_ message: String, status: HTTPResponse.Status) -> Response {
-    var line = JSONLine()
-    line.add("error", message)
-    return json(line.string, status: status)
+    json(ProblemMessage(error: message), status: status)
   }
 
   private func health() -> Response {
     let entrances = status.snapshot()
-    var states = JSONLine()
-    for entrance in entrances { states.add(entrance.entrance, entrance.state.rawValue) }
-    var line = JSONLine()
-    line.add("status", "ok")
-    line.add("site", site)
-    line.addRaw("entrances", states.string)
-    return json(line.string)
+    return json(
+      HealthMessage(
+        site: site,
+        entrances: Dictionary(entrances.map { ($0.entrance, $0.state) }, uniquingKeysWith: { _, last in last })))
   }
 
-  func entrancesJSON() -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let data = (try? encoder.encode(status.snapshot())) ?? Data("[]".utf8)
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  private func statusJSON() async -> String {
-    var line = JSONLine()
-    line.add("site", site)
-    line.add("time", Timestamp.format(clock.wallNow()))
-    if let depth = try? await store.reading({ store throws(StoreError) in try store.queueDepth() }) {
-      line.add("pending_deliveries", depth.pending)
-    }
-    line.addRaw("entrances", entrancesJSON())
-    return line.string
+  private func statusMessage() async -> StatusMessage {
+    let depth = try? await store.reading { store throws(StoreError) in try store.queueDepth() }
+    return StatusMessage(
+      site: site, time: .text(clock.wallNow()), pendingDeliveries: depth?.pending, entrances: status.snapshot())
   }
 
   private func alerts(_ request: Request) async -> Response {
@@ -107,7 +93,7 @@ public struct GatewayHTTP: Sendable {
       let alerts = try await store.reading { store throws(StoreError) in
         try store.alerts(openOnly: openOnly, limit: limit)
       }
-      return json("[" + alerts.map(\.json).joined(separator: ",") + "]")
+      return json(alerts.map(AlertMessage.init(record:)))
     } catch {
       return problem("reading alerts: \(error.description)", status: .internalServerError)
     }
@@ -131,10 +117,7 @@ public struct GatewayHTTP: Sendable {
       {
         try? await gate.release(entrance: alert.entrance, alertID: id)
       }
-      var line = JSONLine()
-      line.add("id", Int(id))
-      line.add("acknowledged_by", person)
-      return json(line.string)
+      return json(AcknowledgementMessage(id: id, acknowledgedBy: person))
     } catch {
       return problem("acknowledging: \(error)", status: .internalServerError)
     }

@@ -197,14 +197,30 @@ public final class AlertStore: Sendable {
             WHERE d.sink = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
             ORDER BY d.next_attempt_at, d.alert_id LIMIT ?
             """, arguments: [sink, now, limit]
-        ).map { row in
-          var job = DeliveryJob(row: row)
+        ).map { row throws(StoreError) in
+          var job = try DeliveryJob(row: row)
           job.storeID = storeID
           return job
         }
       }
     } catch {
       throw StoreError(operation: "read due deliveries for \(sink)", underlying: error)
+    }
+  }
+
+  /// Marks the pending deliveries of alert `alertID` to `sink` failed with `reason`: for a row
+  /// that cannot be read (`StoreError.alertID`), so it neither goes out as something it is not
+  /// nor holds up the alerts queued behind it. The failure shows on the alert's delivery rows.
+  public func failPendingDeliveries(alertID: Int64, sink: String, reason: String) throws(StoreError) {
+    do {
+      try database.write { db in
+        try db.execute(
+          sql:
+            "UPDATE delivery SET status = 'failed', last_error = ? WHERE alert_id = ? AND sink = ? AND status = 'pending'",
+          arguments: [reason, alertID, sink])
+      }
+    } catch {
+      throw StoreError(operation: "fail the deliveries of alert \(alertID) to \(sink)", underlying: error)
     }
   }
 
@@ -376,7 +392,7 @@ public final class AlertStore: Sendable {
         return try rows.map { row in
           let deliveries = try Row.fetchAll(
             db, sql: "SELECT * FROM delivery WHERE alert_id = ? ORDER BY sequence, sink", arguments: [row["id"]])
-          return AlertView(row: row, deliveries: deliveries.map(DeliveryView.init(row:)))
+          return try AlertView(row: row, deliveries: deliveries.map(DeliveryView.init(row:)))
         }
       }
     } catch {
@@ -393,7 +409,7 @@ public final class AlertStore: Sendable {
         }
         let deliveries = try Row.fetchAll(
           db, sql: "SELECT * FROM delivery WHERE alert_id = ? ORDER BY sequence, sink", arguments: [id])
-        return AlertView(row: row, deliveries: deliveries.map(DeliveryView.init(row:)))
+        return try AlertView(row: row, deliveries: deliveries.map(DeliveryView.init(row:)))
       }
     } catch {
       throw StoreError(operation: "read alert \(id)", underlying: error)
@@ -420,14 +436,24 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   public var message: String
   /// SQLite's primary result code, when SQLite said it.
   public var resultCode: Int32?
+  /// The alert whose stored row could not be read, when that is what went wrong.
+  public var alertID: Int64?
 
-  public init(operation: String, message: String, resultCode: Int32? = nil) {
+  public init(operation: String, message: String, resultCode: Int32? = nil, alertID: Int64? = nil) {
     self.operation = operation
     self.message = message
     self.resultCode = resultCode
+    self.alertID = alertID
   }
 
   init(operation: String, underlying: any Error) {
+    // A row this store refused to read keeps what it says and which alert it is, under the
+    // operation that met it.
+    if let refused = underlying as? StoreError {
+      self.init(
+        operation: operation, message: refused.description, resultCode: refused.resultCode, alertID: refused.alertID)
+      return
+    }
     let sqlite = underlying as? DatabaseError
     self.init(
       operation: operation, message: sqlite?.message ?? "\(underlying)",

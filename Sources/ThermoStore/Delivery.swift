@@ -33,12 +33,12 @@ public struct DeliveryJob: Sendable, Equatable {
     self.details = details
   }
 
-  init(row: Row) {
+  init(row: Row) throws(StoreError) {
     alertID = row["alert_id"]
     sink = row["sink"]
     sequence = row["sequence"]
     attempts = row["attempts"]
-    kind = AlertKind(rawValue: row["kind"]) ?? .deviceFault
+    kind = try AlertKind(stored: row["kind"], alertID: alertID)
     entrance = row["entrance"]
     device = row["device"]
     raisedAt = row["raised_at"]
@@ -55,6 +55,19 @@ public struct DeliveryJob: Sendable, Equatable {
   /// The key within one store: `alert-<id>-<sink>[-<repeat>]`.
   public var localKey: String {
     "alert-\(alertID)-\(sink)" + (sequence == 0 ? "" : "-\(sequence)")
+  }
+}
+
+extension AlertKind {
+  /// The kind a stored alert row names. One this gateway does not know (a newer version wrote
+  /// it, or the row was edited by hand) is an error naming the row: guessing a kind would send
+  /// the wrong alert to people and hold or release the wrong gate.
+  init(stored text: String, alertID: Int64) throws(StoreError) {
+    guard let kind = AlertKind(rawValue: text) else {
+      throw StoreError(
+        operation: "read alert \(alertID)", message: "unknown alert kind '\(text)'", alertID: alertID)
+    }
+    self = kind
   }
 }
 
@@ -82,9 +95,9 @@ public struct AlertView: Sendable, Equatable {
   public var escalatedAt: Double?
   public var deliveries: [DeliveryView]
 
-  init(row: Row, deliveries: [DeliveryView]) {
+  init(row: Row, deliveries: [DeliveryView]) throws(StoreError) {
     id = row["id"]
-    kind = AlertKind(rawValue: row["kind"]) ?? .deviceFault
+    kind = try AlertKind(stored: row["kind"], alertID: id)
     entrance = row["entrance"]
     device = row["device"]
     raisedAt = row["raised_at"]

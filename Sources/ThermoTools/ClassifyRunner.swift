@@ -166,37 +166,11 @@ public struct ClassifyRunner: Sendable {
   }
 
   public static func json(_ decision: Decision, entrance: String, device: String?, line: Int?) -> String {
-    var json = JSONLine()
-    json.add("event", "screening")
-    json.add("entrance", entrance)
-    json.add("time", Timestamp.format(decision.time))
-    json.add("person", decision.person)
-    json.add("device", device)
-    json.add("class", decision.screeningClass.rawValue)
-    json.add("reason", decision.reason.rawValue)
-    json.add("raw_c", decision.rawObjectC)
-    json.add("skin_c", decision.skinC)
-    json.add("ambient_c", decision.ambientC)
-    json.add("body_c", decision.bodyC)
-    json.add("threshold_c", decision.thresholdC)
-    json.add("threshold_source", decision.thresholdSource.rawValue)
-    json.add("baseline_c", decision.baselineC)
-    json.add("guard_band_c", decision.guardBandC)
-    json.add("calibration_id", decision.calibrationID)
-    json.add("body_model", decision.bodyModelVersion)
-    if let recheck = decision.recheck {
-      var link = JSONLine()
-      link.add("id", recheck.id)
-      link.add("role", recheck.role.rawValue)
-      link.add("opened_at", Timestamp.format(recheck.openedAt))
-      link.add("deadline", Timestamp.format(recheck.deadline))
-      json.addRaw("recheck", link.string)
-    } else {
-      json.addRaw("recheck", "null")
-    }
-    json.add("samples", decision.sampleCount)
-    if let line { json.add("line", line) }
-    return json.string
+    var message = ScreeningMessage(
+      decision: decision, entrance: entrance, device: device, person: decision.person, time: .text(decision.time))
+    message.event = "screening"
+    message.line = line
+    return WireJSON.string(message)
   }
 
   public static func json(_ expiry: RecheckExpiry, entrance: String) -> String {

@@ -1,62 +1,42 @@
 import ThermoStore
 
-/// The screening register as CSV (RFC 4180 quoting) or JSON Lines, with the same fields.
+/// The screening register as CSV (RFC 4180 quoting) or JSON Lines, both from the one screening
+/// wire shape (`ScreeningMessage`).
 public enum RegisterExport {
-  static let fields = [
-    "id", "time", "entrance", "device", "class", "reason", "raw_object_c", "skin_c", "ambient_c", "body_c",
-    "threshold_c", "threshold_source", "baseline_c", "guard_band_c", "calibration_id", "body_model_version",
-    "recheck_id", "recheck_role", "person", "sample_count",
+  /// The CSV's columns, in the order spreadsheets and scripts built on the export expect: the
+  /// register's names among the message's fields.
+  static let columns: [ScreeningMessage.CodingKeys] = [
+    .id, .time, .entrance, .device, .screeningClass, .reason, .rawObjectC, .skinC, .ambientC, .bodyC, .thresholdC,
+    .thresholdSource, .baselineC, .guardBandC, .calibrationID, .bodyModelVersion, .recheckID, .recheckRole, .person,
+    .sampleCount,
   ]
 
+  static var fields: [String] { columns.map(\.stringValue) }
+
   public static var csvHeader: String { fields.joined(separator: ",") }
-
-  private static func values(_ entry: RegisterEntry) -> [(String, Value)] {
-    func number(_ value: Double?) -> Value { value.map { .number($0) } ?? .null }
-    return [
-      ("id", entry.id.map { .integer(Int($0)) } ?? .null), ("time", .text(Timestamp.format(entry.time))),
-      ("entrance", .text(entry.entrance)), ("device", entry.device.map { .text($0) } ?? .null),
-      ("class", .text(entry.screeningClass)), ("reason", .text(entry.reason)),
-      ("raw_object_c", number(entry.rawObjectC)), ("skin_c", number(entry.skinC)),
-      ("ambient_c", number(entry.ambientC)), ("body_c", number(entry.bodyC)),
-      ("threshold_c", number(entry.thresholdC)), ("threshold_source", .text(entry.thresholdSource)),
-      ("baseline_c", number(entry.baselineC)), ("guard_band_c", number(entry.guardBandC)),
-      ("calibration_id", .text(entry.calibrationID)), ("body_model_version", .text(entry.bodyModelVersion)),
-      ("recheck_id", entry.recheckID.map { .integer($0) } ?? .null),
-      ("recheck_role", entry.recheckRole.map { .text($0) } ?? .null),
-      ("person", entry.person.map { .text($0) } ?? .null), ("sample_count", .integer(entry.sampleCount)),
-    ]
-  }
-
-  enum Value {
-    case text(String), number(Double), integer(Int), null
-  }
 
   /// One CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
   public static func csvField(_ text: String) -> String {
     text.contains { ",\"\n\r".contains($0) } ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
   }
 
+  /// The row's message as JSON, read back field by field, so a column holds exactly what the
+  /// JSON export has under that name.
   public static func csvRow(_ entry: RegisterEntry) -> String {
-    values(entry).map { _, value in
-      switch value {
-      case .text(let text): csvField(text)
+    let object: [String: JSONValue]
+    if case .object(let fields) = JSONValue(parsing: jsonLine(entry)) { object = fields } else { object = [:] }
+    return fields.map { name in
+      switch object[name] ?? .null {
+      case .string(let text): csvField(text)
       case .number(let number): JSONLine.number(number, decimals: 2)
-      case .integer(let integer): String(integer)
+      case .bool(let bool): bool ? "true" : "false"
       case .null: ""
+      case .array, .object: csvField(WireJSON.string(object[name]))
       }
     }.joined(separator: ",")
   }
 
   public static func jsonLine(_ entry: RegisterEntry) -> String {
-    var line = JSONLine()
-    for (key, value) in values(entry) {
-      switch value {
-      case .text(let text): line.add(key, text)
-      case .number(let number): line.add(key, number)
-      case .integer(let integer): line.add(key, integer)
-      case .null: line.add(key, nil as String?)
-      }
-    }
-    return line.string
+    WireJSON.string(ScreeningMessage(entry: entry))
   }
 }

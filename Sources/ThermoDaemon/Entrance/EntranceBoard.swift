@@ -57,7 +57,7 @@ struct EntranceBoard {
   }
 
   /// A screening (stamped with its wall time): counted, charted, shown as the last one.
-  mutating func record(_ decision: Decision, person: String?) {
+  mutating func record(_ decision: Decision, device: String, person: String?) {
     counts[decision.screeningClass, default: 0] += 1
     let counts = Dictionary(uniqueKeysWithValues: self.counts.map { ($0.key.rawValue, $0.value) })
     rollDay(at: decision.time)
@@ -70,9 +70,8 @@ struct EntranceBoard {
     status.update(entrance) {
       $0?.today[decision.screeningClass.rawValue, default: 0] += 1
       $0?.counts = counts
-      $0?.lastScreening = EntranceStatus.LastScreening(
-        time: decision.time, screeningClass: decision.screeningClass.rawValue, reason: decision.reason.rawValue,
-        bodyC: decision.bodyC, person: person)
+      $0?.lastScreening = ScreeningMessage(
+        decision: decision, entrance: entrance, device: device, person: person, time: .seconds(decision.time))
     }
   }
 

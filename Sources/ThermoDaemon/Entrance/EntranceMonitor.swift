@@ -251,9 +251,11 @@ public struct EntranceMonitor {
   private mutating func handle(_ monotonicDecision: Decision) async {
     var decision = monotonicDecision
     decision.time = clock.wallTime(ofMonotonic: monotonicDecision.time)
+    decision.recheck?.openedAt = clock.wallTime(ofMonotonic: monotonicDecision.recheck?.openedAt ?? 0)
+    decision.recheck?.deadline = clock.wallTime(ofMonotonic: monotonicDecision.recheck?.deadline ?? 0)
     metrics.screened(decision.screeningClass)
     let registerID = await outlet.record(decision, entrance: entrance, device: device)
-    board.record(decision, person: personIDs.protect(decision.person))
+    board.record(decision, device: device, person: personIDs.protect(decision.person))
     if sensorFaultAlerted, [.normal, .elevated, .fever].contains(decision.screeningClass) {
       sensorFaultAlerted = false
       await outlet.resolve(.deviceFault, entrance: entrance, device: device, at: decision.time)

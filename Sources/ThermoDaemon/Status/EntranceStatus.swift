@@ -15,19 +15,9 @@ public enum EntranceState: String, Sendable, Codable, CaseIterable {
 }
 
 public struct EntranceStatus: Sendable, Codable, Equatable {
-  public struct LastScreening: Sendable, Codable, Equatable {
-    public var time: Double
-    public var screeningClass: String
-    public var reason: String
-    public var bodyC: Double?
-    public var person: String?
-
-    enum CodingKeys: String, CodingKey {
-      case time, reason, person
-      case screeningClass = "class"
-      case bodyC = "body_c"
-    }
-  }
+  /// The latest screening, in the one screening wire shape; its time in seconds, which the
+  /// dashboard computes ages with.
+  public typealias LastScreening = ScreeningMessage
 
   /// A re-check window as the duty office sees it (person IDs as the register keeps them).
   public struct Recheck: Sendable, Codable, Equatable {

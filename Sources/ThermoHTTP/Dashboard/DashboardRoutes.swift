@@ -23,7 +23,7 @@ extension GatewayHTTP {
       let after = max(0, request.uri.queryParameters.get("after").flatMap(Int.init) ?? 0)
       // A cursor from before a restart or reload (numbering starts again) means: start over.
       let restarted = after > status.history.lastSequence
-      return json(historyJSON(after: restarted ? 0 : after, reset: after == 0 || restarted).text)
+      return json(history(after: restarted ? 0 : after, reset: after == 0 || restarted))
     }
     router.get("/api/events") { _, _ in events() }
   }
@@ -40,21 +40,19 @@ extension GatewayHTTP {
   }
 
   /// Everything the page shows except the charts' points: the entrances, the alerts (the
-  /// newest 50 and every open one, newest first) and the gateway's own time, so ages and
-  /// re-check countdowns are right even when the demo runs its clock fast.
-  func dashboardSnapshot() async -> String {
+  /// newest 50 and every open one, newest first) and the gateway's own time.
+  func dashboardSnapshot() async -> DashboardSnapshot {
     // Everything but the clock is shared by the open pages for half a second; the clock is the
     // moment each message leaves.
-    let shared = await dashboardStreams.snapshot { await sharedSnapshot() }
-    return "{\"time\":" + JSONLine.number(clock.wallNow(), decimals: 3) + "," + shared.dropFirst()
+    var snapshot = await dashboardStreams.snapshot { await sharedSnapshot() }
+    snapshot.time = WireJSON.rounded(clock.wallNow(), decimals: 3) ?? 0
+    return snapshot
   }
 
-  private func sharedSnapshot() async -> String {
-    var line = JSONLine()
-    line.add("site", site)
-    line.add("speed", clock.speed)
-    line.add("token_configured", token != nil)
-    line.addRaw("entrances", entrancesJSON())
+  private func sharedSnapshot() async -> DashboardSnapshot {
+    var snapshot = DashboardSnapshot(
+      time: 0, site: site, speed: WireJSON.rounded(clock.speed, decimals: 2) ?? 1, tokenConfigured: token != nil,
+      entrances: status.snapshot(), alerts: [])
     do {
       // Every open alert (up to a thousand: a site with more has a bigger problem than this
       // page) and the 50 newest, newest first.
@@ -63,28 +61,20 @@ extension GatewayHTTP {
       }
       var seen = Set<Int64>()
       let alerts = (open + recent).filter { seen.insert($0.id).inserted }.sorted { $0.id > $1.id }
-      line.add("open_alerts", open.count)
-      line.add("open_alerts_capped", open.count == 1000)
-      line.addRaw("alerts", "[" + alerts.map(\.dashboardJSON).joined(separator: ",") + "]")
+      snapshot.openAlerts = open.count
+      snapshot.openAlertsCapped = open.count == 1000
+      snapshot.alerts = alerts.map(AlertMessage.init(dashboard:))
     } catch {
-      line.addRaw("alerts", "[]")
-      line.add("alerts_error", "reading alerts: \(error.description)")
+      snapshot.alertsError = "reading alerts: \(error.description)"
     }
-    return line.string
+    return snapshot
   }
 
   /// The chart points after `sequence`; `reset` tells the page to replace what it holds.
-  func historyJSON(after sequence: Int, reset: Bool) -> (text: String, last: Int) {
+  func history(after sequence: Int, reset: Bool) -> HistoryMessage {
     let (points, last) = status.history.points(after: sequence)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let data = (try? encoder.encode(points)) ?? Data("[]".utf8)
-    var line = JSONLine()
-    line.add("reset", reset)
-    line.add("span", status.history.span)
-    line.add("last", last)
-    line.addRaw("points", String(decoding: data, as: UTF8.self))
-    return (line.string, last)
+    return HistoryMessage(
+      reset: reset, span: WireJSON.rounded(status.history.span, decimals: 2) ?? 0, last: last, points: points)
   }
 
   /// The live stream. It ends when the server shuts down (a SIGTERM, a reload), and the page
@@ -114,12 +104,12 @@ extension GatewayHTTP {
           // gateway's clock before it trims the chart points to the last hour.
           if ContinuousClock.now - lastSnapshot >= .seconds(1) {
             lastSnapshot = ContinuousClock.now
-            message += "event: snapshot\ndata: \(await dashboardSnapshot())\n\n"
+            message += "event: snapshot\ndata: \(WireJSON.string(await dashboardSnapshot()))\n\n"
           }
           // Chart points as they come.
-          let (history, last) = historyJSON(after: cursor, reset: first)
-          if first || last != cursor { message += "event: points\ndata: \(history)\n\n" }
-          cursor = last
+          let points = history(after: cursor, reset: first)
+          if first || points.last != cursor { message += "event: points\ndata: \(WireJSON.string(points))\n\n" }
+          cursor = points.last
           first = false
           if !message.isEmpty { try await writer.write(ByteBuffer(string: message)) }
           try? await Task.sleep(for: .milliseconds(250))
@@ -131,36 +121,5 @@ extension GatewayHTTP {
     // A reverse proxy in front must not buffer the stream.
     if let name = HTTPFields.Element.Name("X-Accel-Buffering") { headers[name] = "no" }
     return Response(status: .ok, headers: headers, body: body)
-  }
-}
-
-extension AlertView {
-  /// What the page shows of an alert: the API's fields, the raising time in seconds (for the
-  /// age), and per sink only its latest notice (repeats of an unacknowledged fever pile up).
-  var dashboardJSON: String {
-    var line = JSONLine()
-    line.add("id", Int(id))
-    line.add("kind", kind.rawValue)
-    line.add("entrance", entrance)
-    line.add("device", device)
-    line.add("raised_at_s", raisedAt, decimals: 3)
-    line.add("summary", summary)
-    line.add("acknowledged_by", acknowledgedBy)
-    line.add("resolved", resolvedAt != nil)
-    line.add("open", acknowledgedAt == nil && resolvedAt == nil)
-    var latest: [String: DeliveryView] = [:]
-    for delivery in deliveries where delivery.sequence >= (latest[delivery.sink]?.sequence ?? -1) {
-      latest[delivery.sink] = delivery
-    }
-    let entries = latest.values.sorted { $0.sink < $1.sink }.map { delivery -> String in
-      var entry = JSONLine()
-      entry.add("sink", delivery.sink)
-      entry.add("sequence", delivery.sequence)
-      entry.add("status", delivery.status)
-      entry.add("last_error", delivery.lastError)
-      return entry.string
-    }
-    line.addRaw("deliveries", "[" + entries.joined(separator: ",") + "]")
-    return line.string
   }
 }

@@ -6,7 +6,7 @@ import Synchronization
 final class DashboardStreams: Sendable {
   let limit: Int
   private let open = Mutex(0)
-  private let cached = Mutex<(builtAt: ContinuousClock.Instant, text: String)?>(nil)
+  private let cached = Mutex<(builtAt: ContinuousClock.Instant, value: any Sendable)?>(nil)
 
   init(limit: Int = 32) {
     self.limit = limit
@@ -38,11 +38,17 @@ final class DashboardStreams: Sendable {
     deinit { streams.leave() }
   }
 
-  func snapshot(maximumAge: Duration = .milliseconds(500), build: () async -> String) async -> String {
+  func snapshot<Snapshot: Sendable>(maximumAge: Duration = .milliseconds(500), build: () async -> Snapshot) async
+    -> Snapshot
+  {
     let now = ContinuousClock.now
-    if let cached = cached.withLock({ $0 }), now - cached.builtAt < maximumAge { return cached.text }
-    let text = await build()
-    cached.withLock { $0 = (now, text) }
-    return text
+    if let cached = cached.withLock({ $0 }), now - cached.builtAt < maximumAge,
+      let snapshot = cached.value as? Snapshot
+    {
+      return snapshot
+    }
+    let snapshot = await build()
+    cached.withLock { $0 = (now, snapshot) }
+    return snapshot
   }
 }

@@ -1,0 +1,4 @@
+/// Every API error answer: `{"error": "..."}`.
+struct ProblemMessage: Sendable, Equatable, Codable {
+  var error: String
+}
