@@ -10,6 +10,10 @@ import Testing
     #expect(IoctlRequest.write(type: "E", number: 0x90, Int32.self) == IoctlRequest(rawValue: 0x4004_4590))
   }
 
+  @Test func evdevClockChoiceIsTheKernelsNumber() {
+    #expect(EvdevBadgeReader.clockRequest.rawValue == 0x4004_45A0)  // EVIOCSCLOCKID
+  }
+
   @Test func pseudoTerminalRequestsAreTheKernelsNumbers() {
     #expect(IoctlRequest.write(type: "T", number: 0x31, CInt.self).rawValue == 0x4004_5431)  // TIOCSPTLCK
     #expect(IoctlRequest.read(type: "T", number: 0x30, CUnsignedInt.self).rawValue == 0x8004_5430)  // TIOCGPTN

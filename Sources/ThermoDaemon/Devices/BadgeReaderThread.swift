@@ -59,11 +59,10 @@ public final class BadgeReaderThread: Sendable {
             .auxiliary(name, DeviceFault(kind: .disconnected, message: error.description), at: clock.monotonicNow()))
           break
         }
-        // The kernel stamps input events with the wall clock; the assembler's gaps and timeouts
-        // run on monotonic time, so each key is placed by its age.
+        // The assembler's gaps and timeouts run on the gateway's monotonic time: each key is
+        // placed there by its age on the kernel clock that stamped it.
         let now = clock.monotonicNow()
-        let wall = clock.wallNow()
-        var outputs = keys.compactMap { assembler.accept($0.key, at: now - max(0, wall - $0.time)) }
+        var outputs = keys.compactMap { assembler.accept($0.key, at: now - reader.age(ofEventAt: $0.time)) }
         if keys.isEmpty, let expired = assembler.expire(at: now) { outputs.append(expired) }
         for case .badge(let id) in outputs { events.yield(.badge(id, at: clock.monotonicNow())) }
       }

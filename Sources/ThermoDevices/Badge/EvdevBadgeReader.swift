@@ -44,6 +44,8 @@ public final class EvdevBadgeReader {
 
   /// EVIOCGRAB from linux/input.h: `_IOW('E', 0x90, int)`.
   static let grabRequest = IoctlRequest.write(type: "E", number: 0x90, Int32.self)
+  /// EVIOCSCLOCKID from linux/input.h: `_IOW('E', 0xa0, int)`, the clock events are stamped with.
+  static let clockRequest = IoctlRequest.write(type: "E", number: 0xa0, Int32.self)
   static let eventsPerRead = 64
 
   public let path: String
@@ -79,6 +81,21 @@ public final class EvdevBadgeReader {
     self.descriptor = descriptor
     self.path = name
     self.isGrabbed = grab
+    // Monotonic stamps, so a stepped wall clock cannot split or age a badge being typed; a
+    // stream that is not an event node keeps the wall clock.
+    var monotonic = Int32(CLOCK_MONOTONIC)
+    eventClock =
+      ioctl(descriptor.rawValue, Self.clockRequest.rawValue, &monotonic) == 0 ? CLOCK_MONOTONIC : CLOCK_REALTIME
+  }
+
+  /// The kernel clock the events' times are on.
+  private let eventClock: clockid_t
+
+  /// How long ago an event stamped `time` happened, on the clock it was stamped with.
+  public func age(ofEventAt time: Seconds) -> Double {
+    var now = timespec()
+    clock_gettime(eventClock, &now)
+    return max(0, Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9 - time)
   }
 
   deinit {
