@@ -12,6 +12,7 @@ public struct SimulatedGatewayDevices: Sendable {
   public let desk: SimulatedBadgeDesk
   /// One set of board models for the daemon's life, so a reload keeps the turnstiles' state.
   public let relays: SimulatedRelays
+  private let usb = SharedUSBContext()
 
   public init(clock: GatewayClock, desk: SimulatedBadgeDesk = SimulatedBadgeDesk()) {
     self.clock = clock
@@ -21,7 +22,7 @@ public struct SimulatedGatewayDevices: Sendable {
 
   /// The devices for one configuration (USB opened only when it names a USB device).
   public func devices(for configuration: GatewayConfiguration) -> GatewayDevices {
-    let hardware = GatewayDevices.hardware(usb: configuration.needsUSB ? try? USBContext() : nil)
+    let hardware = GatewayDevices.hardware(usb: configuration.needsUSB ? usb.get() : nil)
     let clock = clock
     let desk = desk
     return GatewayDevices(

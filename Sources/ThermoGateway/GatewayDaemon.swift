@@ -32,9 +32,10 @@ public struct GatewayDaemon: Sendable {
     public var onStarted: @Sendable (GatewayStatus, AlertStore, Int?) async -> Void = { _, _, _ in }
     /// The devices each configuration runs on: the gate box's hardware unless a caller (the
     /// demo, a test) injects a simulation of it.
-    public var devices: @Sendable (GatewayConfiguration) -> GatewayDevices = { configuration in
-      .hardware(usb: configuration.needsUSB ? try? USBContext() : nil)
-    }
+    public var devices: @Sendable (GatewayConfiguration) -> GatewayDevices = {
+      let usb = SharedUSBContext()
+      return { configuration in .hardware(usb: configuration.needsUSB ? usb.get() : nil) }
+    }()
 
     public init() {}
   }

@@ -1,5 +1,3 @@
-import ThermoDevices
-
 /// Opens the USB HID relay board a `relay:` address names. Boards carry their five-character ID
 /// in a feature report, not in the USB serial number (hardware-notes.md), so `relay:serial=ID`
 /// opens each relay board in turn and asks it; `relay:port=1-1.4` opens the one in that socket.
