@@ -210,14 +210,7 @@ final class DaemonTests: XCTestCase {
   }
 
   private func waitUntil(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-      if (try? condition()) == true { return }
-      Thread.sleep(forTimeInterval: 0.25)
-    }
-    let log = (try? String(contentsOfFile: "\(directory)/daemon.err", encoding: .utf8)) ?? ""
-    XCTFail("timed out waiting for \(what); daemon log tail:\n\(log.suffix(3000))")
-    throw XCTSkip("stopping after a timeout")
+    try thermogateTests.waitUntil(what, timeout: timeout, log: "\(directory)/daemon.err", condition)
   }
 }
 

@@ -47,12 +47,8 @@ final class StoreStallTests: XCTestCase {
 
     var port = 0
     try waitUntil("the daemon listens", timeout: 60) {
-      let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-      guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on http://") }),
-        let value = line.split(separator: ":").last.flatMap({ Int($0) })
-      else { return false }
-      port = value
-      return true
+      port = listeningPort(in: output) ?? 0
+      return port > 0
     }
     let api = API(port: port, token: "")
     let database = "\(directory)/state/thermogate.sqlite"
@@ -107,13 +103,6 @@ final class StoreStallTests: XCTestCase {
   }
 
   private func waitUntil(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-      if (try? condition()) == true { return }
-      Thread.sleep(forTimeInterval: 0.25)
-    }
-    let log = (try? String(contentsOfFile: "\(directory)/daemon.err", encoding: .utf8)) ?? ""
-    XCTFail("timed out waiting for \(what); daemon log tail:\n\(log.suffix(3000))")
-    throw XCTSkip("stopping after a timeout")
+    try thermogateTests.waitUntil(what, timeout: timeout, log: "\(directory)/daemon.err", condition)
   }
 }
