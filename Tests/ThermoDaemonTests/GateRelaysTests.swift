@@ -67,20 +67,25 @@ import ThermoSimulation
 
 /// A relay board whose switching the test can hold up, recording every command it carries out.
 final class SlowRelays: RelayOpening, @unchecked Sendable {
-  // `commands` is touched only on the relay thread and read after it has finished.
+  // `commands` is appended to only on the relay thread; the tests read it once that is idle.
   private(set) var commands: [Bool] = []
+  private let count = Mutex(0)
+  var commandCount: Int { count.withLock { $0 } }
   let blocked = Mutex(false)
+  let failing = Mutex(false)
   let resume = DispatchSemaphore(value: 0)
   let entered = DispatchSemaphore(value: 0)
 
   struct Board: RelaySwitch {
     let owner: SlowRelays
     mutating func set(channel: Int, on: Bool) throws {
+      if owner.failing.withLock({ $0 }) { throw DeviceFault(kind: .timeout, message: "the board does not answer") }
       if owner.blocked.withLock({ $0 }) {
         owner.entered.signal()
         owner.resume.wait()
       }
       owner.commands.append(on)
+      owner.count.withLock { $0 += 1 }
     }
   }
 
@@ -123,5 +128,21 @@ final class SlowRelays: RelayOpening, @unchecked Sendable {
     try await relays.hold(entrance: "north", alertID: 9)
     #expect(board.commands.isEmpty)
     #expect(await relays.heldEntrances.isEmpty)
+  }
+
+  @Test func aReleaseTheBoardRefusedIsTriedAgainUntilTheGateOpens() async throws {
+    let board = SlowRelays()
+    let address = try DeviceAddress(parsing: "relay:serial=SLOW1?channel=1")
+    let time = ManualTime()
+    let relays = GateRelays(gates: ["north": address], relays: board, status: nil, clock: GatewayClock(source: time))
+    try await relays.hold(entrance: "north", alertID: 1)
+    board.failing.withLock { $0 = true }
+    await #expect(throws: DeviceFault.self) { try await relays.release(entrance: "north", alertID: 1) }
+    #expect(board.commands == [true], "still shut")
+    // The board answers again; two seconds on, the release is carried out by itself.
+    board.failing.withLock { $0 = false }
+    time.advance(by: 2)
+    while board.commandCount < 2 { await Task.yield() }
+    #expect(board.commands == [true, false])
   }
 }

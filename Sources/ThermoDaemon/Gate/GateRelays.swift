@@ -26,6 +26,8 @@ public actor GateRelays: GateOutput {
   /// Alerts released (acknowledged, cleared) recently: a hold for one of them that arrives late
   /// (the gate sink retrying) does not shut the gate again.
   private var released = RecentAlerts(capacity: 1000)
+  /// Entrances whose relay failed to follow their holds and will be tried again.
+  private var retrying: Set<String> = []
 
   public init(
     gates: [String: DeviceAddress], relays: any RelayOpening, status: GatewayStatus?, maximumHold: Double = 120,
@@ -76,7 +78,7 @@ public actor GateRelays: GateOutput {
     } catch {
       // Not held: the gate sink retries, and the relay follows whatever holds are left.
       holds[entrance]?.remove(alertID)
-      _ = submit(entrance)
+      try? await follow(entrance)
       throw error
     }
   }
@@ -84,19 +86,19 @@ public actor GateRelays: GateOutput {
   private func expire(_ entrance: String, alertID: Int64) async {
     guard holds[entrance]?.remove(alertID) != nil else { return }
     logger.notice("\(entrance): hold for alert \(alertID) ended after \(Int(maximumHold)) s without acknowledgement")
-    try? await submit(entrance)?.wait()
+    try? await follow(entrance)
   }
 
   public func release(entrance: String, alertID: Int64) async throws {
     if alertID > 0 { released.insert(alertID) }
     guard holds[entrance]?.remove(alertID) != nil else { return }
-    try await submit(entrance)?.wait()
+    try await follow(entrance)
   }
 
   /// Releases every hold of the entrance.
   public func release(entrance: String) async throws {
     holds[entrance] = nil
-    try await submit(entrance)?.wait()
+    try await follow(entrance)
   }
 
   /// Shutdown: no turnstile stays shut behind a gateway that is not running.
@@ -110,6 +112,39 @@ public actor GateRelays: GateOutput {
   /// The entrances whose turnstile is held now.
   public var heldEntrances: Set<String> {
     Set(holds.filter { !$0.value.isEmpty }.keys)
+  }
+
+  /// Switches the relay to what the entrance's holds call for now. When the board fails, the
+  /// switch is tried again every two seconds until it works: a turnstile must not stay shut (or
+  /// open) because one transfer failed.
+  private func follow(_ entrance: String) async throws {
+    guard let command = submit(entrance) else { return }
+    do {
+      try await command.wait()
+    } catch {
+      retryLater(entrance)
+      throw error
+    }
+  }
+
+  private func retryLater(_ entrance: String) {
+    guard retrying.insert(entrance).inserted else { return }
+    let at = clock.monotonicNow() + 2
+    let clock = clock
+    Task {
+      try? await clock.sleep(untilMonotonic: at)
+      await self.retry(entrance)
+    }
+  }
+
+  private func retry(_ entrance: String) async {
+    retrying.remove(entrance)
+    do {
+      try await follow(entrance)
+      logger.notice("\(entrance): the turnstile relay follows its holds again")
+    } catch {
+      logger.error("\(entrance): the turnstile relay still fails (\(error)); trying again")
+    }
   }
 
   /// Submits the relay state the entrance's holds call for now (nil: no turnstile there).
