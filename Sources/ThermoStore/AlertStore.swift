@@ -381,14 +381,25 @@ public final class AlertStore: Sendable {
 
   /// Alerts, newest first, with their delivery rows.
   public func alerts(openOnly: Bool = false, limit: Int = 200) throws(StoreError) -> [AlertView] {
+    try alerts(
+      where: openOnly ? "WHERE resolved_at IS NULL AND acknowledged_at IS NULL" : "", order: "id DESC", limit: limit,
+      operation: "list alerts")
+  }
+
+  /// The alerts acknowledged last, the latest first: what the duty office has just handled.
+  public func acknowledgedAlerts(limit: Int) throws(StoreError) -> [AlertView] {
+    try alerts(
+      where: "WHERE acknowledged_at IS NOT NULL", order: "acknowledged_at DESC, id DESC", limit: limit,
+      operation: "list acknowledged alerts")
+  }
+
+  private func alerts(where filter: String, order: String, limit: Int, operation: String) throws(StoreError)
+    -> [AlertView]
+  {
     do {
       return try database.read { db in
         let rows = try Row.fetchAll(
-          db,
-          sql: """
-            SELECT * FROM alert \(openOnly ? "WHERE resolved_at IS NULL AND acknowledged_at IS NULL" : "")
-            ORDER BY id DESC LIMIT ?
-            """, arguments: [limit])
+          db, sql: "SELECT * FROM alert \(filter) ORDER BY \(order) LIMIT ?", arguments: [limit])
         return try rows.map { row in
           let deliveries = try Row.fetchAll(
             db, sql: "SELECT * FROM delivery WHERE alert_id = ? ORDER BY sequence, sink", arguments: [row["id"]])
@@ -396,7 +407,7 @@ public final class AlertStore: Sendable {
         }
       }
     } catch {
-      throw StoreError(operation: "list alerts", underlying: error)
+      throw StoreError(operation: operation, underlying: error)
     }
   }
 

@@ -20,6 +20,15 @@ func temporaryDatabase() -> String {
     Alert(kind: .fever, entrance: "north", raisedAt: time, summary: "fever 38.4 °C", screeningID: screening)
   }
 
+  @Test func theAlertsAcknowledgedLastComeFirstAndOpenOnesNotAtAll() throws {
+    let store = try AlertStore(path: temporaryDatabase())
+    for screening in Int64(1)...4 { _ = try store.accept(fever(screening), routing: routing) }
+    #expect(try store.acknowledge(id: 3, by: "Dr Duty", at: 1100))
+    #expect(try store.acknowledge(id: 1, by: "Dr Duty", at: 1200))
+    #expect(try store.acknowledgedAlerts(limit: 10).map(\.id) == [1, 3])
+    #expect(try store.acknowledgedAlerts(limit: 1).map(\.id) == [1])
+  }
+
   @Test func anAcceptedAlertAndItsDeliveriesAreOnDiskInDurableMode() throws {
     let path = temporaryDatabase()
     do {

@@ -55,12 +55,16 @@ extension GatewayHTTP {
       entrances: status.snapshot(), alerts: [])
     do {
       // Every open alert (up to a thousand: a site with more has a bigger problem than this
-      // page) and the 50 newest, newest first.
-      let (open, recent) = try await store.reading { store throws(StoreError) in
-        (try store.alerts(openOnly: true, limit: 1000), try store.alerts(openOnly: false, limit: 50))
+      // page), the 50 newest and the 20 acknowledged last (what the duty office just handled
+      // stays in sight however busy the entrances are), newest first.
+      let (open, recent, handled) = try await store.reading { store throws(StoreError) in
+        (
+          try store.alerts(openOnly: true, limit: 1000), try store.alerts(openOnly: false, limit: 50),
+          try store.acknowledgedAlerts(limit: 20)
+        )
       }
       var seen = Set<Int64>()
-      let alerts = (open + recent).filter { seen.insert($0.id).inserted }.sorted { $0.id > $1.id }
+      let alerts = (open + recent + handled).filter { seen.insert($0.id).inserted }.sorted { $0.id > $1.id }
       snapshot.openAlerts = open.count
       snapshot.openAlertsCapped = open.count == 1000
       snapshot.alerts = alerts.map(AlertMessage.init(dashboard:))
