@@ -67,7 +67,9 @@ public final class HeadlessBrowser: @unchecked Sendable {
     processID = pid
     connection = Connection(commands: pipes.commands.write, events: pipes.events.read)
     do {
-      let info = try connection.send("Browser.getVersion", timeout: 30)
+      // A first start on a busy machine has been seen to take over 30 s (a fresh clone in CI);
+      // this waits for liveness, it measures nothing.
+      let info = try connection.send("Browser.getVersion", timeout: 90)
       version = info["product"] as? String ?? ""
       // The page takes its size from --window-size (Target.createTarget refuses a size
       // without newWindow).
