@@ -81,8 +81,7 @@ public struct GatewayDaemon: Sendable {
     let carried = PipelineCarryOver()
     // One set of relays for the daemon's life: a reload must not leave a second owner of a board
     // (or its hold timers) behind.
-    let gate = GateRelays(
-      gates: [:], relays: GatewayDevices.hardware(usb: nil).relays, status: nil, clock: options.clock)
+    let gate = GateRelays(gates: [:], relays: USBRelayOpener(usb: nil), status: nil, clock: options.clock)
     while true {
       do {
         let group = try await makeGroup(configuration, registry: registry, carried: carried, gate: gate)

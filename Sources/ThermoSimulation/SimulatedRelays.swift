@@ -13,7 +13,7 @@ public final class SimulatedRelays: RelayOpening {
     guard address.driver == .sim else {
       throw DeviceFault(kind: .protocolError, message: "\(address): not a simulated relay board")
     }
-    let key = Self.boardKey(address)
+    let key = address.relayBoard.description
     return try boards.withLock { boards throws(DeviceFault) -> SimulatedRelay in
       if let board = boards[key] { return board }
       let board: SimulatedRelay
@@ -29,14 +29,9 @@ public final class SimulatedRelays: RelayOpening {
   /// before the board was first opened).
   public func channelState(_ address: DeviceAddress) -> Bool? {
     guard let channel = address.integerOption("channel") else { return nil }
-    return boards.withLock { $0[Self.boardKey(address)] }?.isOn(channel)
+    return boards.withLock { $0[address.relayBoard.description] }?.isOn(channel)
   }
 
-  private static func boardKey(_ address: DeviceAddress) -> String {
-    var board = address
-    board.options["channel"] = nil
-    return board.description
-  }
 }
 
 /// One board model behind the real driver; a class, so every entrance on the board switches

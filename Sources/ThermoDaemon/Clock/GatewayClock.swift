@@ -44,7 +44,7 @@ public struct GatewayClock: Sendable {
   }
 
   /// Real seconds for `seconds` of gateway time.
-  public func realSeconds(_ seconds: Double) -> Double { seconds / speed }
+  private func realSeconds(_ seconds: Double) -> Double { seconds / speed }
 
   /// Blocks the calling thread — a device thread, never the cooperative pool — until the
   /// monotonic `deadline`, or at most `limit` of real time (so the caller can look for a stop

@@ -67,11 +67,15 @@ struct EntranceBoard {
         screeningClass: decision.screeningClass.rawValue, thresholdC: decision.thresholdC,
         baselineC: decision.baselineC)
     }
+    // The status carries its times as seconds, the re-check window's too.
+    var screening = ScreeningMessage(
+      decision: decision, entrance: entrance, device: device, person: person, time: .seconds(decision.time))
+    screening.recheck?.openedAt = decision.recheck.map { .seconds($0.openedAt) }
+    screening.recheck?.deadline = decision.recheck.map { .seconds($0.deadline) }
     status.update(entrance) {
       $0?.today[decision.screeningClass.rawValue, default: 0] += 1
       $0?.counts = counts
-      $0?.lastScreening = ScreeningMessage(
-        decision: decision, entrance: entrance, device: device, person: person, time: .seconds(decision.time))
+      $0?.lastScreening = screening
     }
   }
 

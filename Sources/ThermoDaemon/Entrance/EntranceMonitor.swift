@@ -157,19 +157,16 @@ public struct EntranceMonitor {
 
   /// At the first event, then once a minute: the calibration log decides, the monitor acts.
   private mutating func refreshCalibration(at time: Double, wall: Double) async {
-    var effects = calibrations.begin(at: time, wall: wall, alerts: alerts)
+    await perform(calibrations.begin(at: time, wall: wall, alerts: alerts), at: wall)
     if calibrations.wantsRead(at: time) {
       let latest = await outlet.calibration(for: calibrations.key)
       let read = calibrations.read(latest, at: time, wall: wall, alerts: alerts)
-      effects += read
       if !read.isEmpty {
-        await perform(effects, at: wall)
+        await perform(read, at: wall)
         await housekeeping(at: time, force: true)
-        effects = []
       }
     }
-    effects += calibrations.checkDue(at: wall, alerts: alerts)
-    await perform(effects, at: wall)
+    await perform(calibrations.checkDue(at: wall, alerts: alerts), at: wall)
   }
 
   private mutating func perform(_ effects: [CalibrationWatch.Effect], at wall: Double) async {

@@ -53,7 +53,7 @@ public actor GateRelays: GateOutput {
     self.status = status
     gates = newGates
     self.maximumHold = maximumHold
-    let configured = boards.configure(opener: relays, keeping: Set(newGates.values.map(RelayBoards.boardKey)))
+    let configured = boards.configure(opener: relays, keeping: Set(newGates.values.map(\.relayBoard.description)))
     for command in releasing { try? await command.wait() }
     try? await configured.wait()
   }

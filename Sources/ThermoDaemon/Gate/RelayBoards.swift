@@ -34,7 +34,7 @@ final class RelayBoards: @unchecked Sendable {
     _ address: DeviceAddress, channel: Int, on: Bool, whenSwitched: @escaping @Sendable () -> Void = {}
   ) -> RelayCommand {
     let command = RelayCommand()
-    let key = Self.boardKey(address)
+    let key = address.relayBoard.description
     queue.async {
       do {
         var board = try self.boards[key] ?? self.opener.openRelay(address)
@@ -48,11 +48,5 @@ final class RelayBoards: @unchecked Sendable {
       }
     }
     return command
-  }
-
-  static func boardKey(_ address: DeviceAddress) -> String {
-    var board = address
-    board.options["channel"] = nil
-    return board.description
   }
 }

@@ -9,6 +9,15 @@ public protocol RelayOpening: Sendable {
   func openRelay(_ address: DeviceAddress) throws(DeviceFault) -> any RelaySwitch
 }
 
+extension DeviceAddress {
+  /// The relay board this address's channel is on: the same address without its channel.
+  public var relayBoard: DeviceAddress {
+    var board = self
+    board.options["channel"] = nil
+    return board
+  }
+}
+
 extension USBRelayBoard: RelaySwitch {
   public mutating func set(channel: Int, on: Bool) throws {
     try setChannel(channel, on: on)
