@@ -31,7 +31,6 @@ public final class SimulatedRelays: RelayOpening {
     guard let channel = address.integerOption("channel") else { return nil }
     return boards.withLock { $0[address.relayBoard.description] }?.isOn(channel)
   }
-
 }
 
 /// One board model behind the real driver; a class, so every entrance on the board switches
