@@ -10,9 +10,12 @@ import ThermoStore
 public struct GatewayConfiguration: Sendable {
   public static let topLevelKeys = [
     "site", "state_directory", "database", "sample_rate_hz", "screening", "entrances", "devices", "sinks", "routes",
-    "alerts", "retention", "person_ids", "http", "gate_hold_s",
+    "alerts", "retention", "person_ids", "http", "gate_hold_s", "access",
   ]
-  public static let entranceBindingKeys = ["thermometer", "ambient_reference", "badge", "gate"]
+  public static let entranceBindingKeys = [
+    "thermometer", "ambient_reference", "badge", "gate", "mode", "pairing_window_s",
+  ]
+  public static let accessKeys = ["mode", "pairing_window_s", "release_pulse_ms"]
 
   /// One entrance and the devices that serve it.
   public struct Entrance: Sendable, Equatable {
@@ -22,8 +25,12 @@ public struct GatewayConfiguration: Sendable {
     /// whose head warms up in its housing.
     public var ambientReference: DeviceAddress?
     public var badge: BadgeSource?
-    /// The turnstile relay: `relay:serial=ID?channel=N`, or `sim:relay?channel=N`.
+    /// The turnstile relay: `relay:serial=ID?channel=N`, or `sim:relay?channel=N`. In `access`
+    /// mode the channel is the turnstile's release input (one pulse, one passage); in `screen`
+    /// mode it holds the free-flow turnstile shut while on.
     public var gate: DeviceAddress?
+    /// How the entrance decides who passes, and how credentials pair with readings.
+    public var access = AccessSettings(mode: .screen)
 
     public init(
       name: String, thermometer: DeviceAddress, ambientReference: DeviceAddress? = nil, badge: BadgeSource? = nil,
@@ -89,8 +96,12 @@ public struct GatewayConfiguration: Sendable {
   /// Days screenings (and closed alerts) are kept.
   public var retentionDays = 30.0
   public var personIDs = PersonIDPolicy.plain
-  /// Seconds a turnstile stays held without an acknowledgement or a cleared re-check.
-  public var maximumGateHold = 120.0
+  /// Seconds a free-flow turnstile stays held without an acknowledgement or a cleared re-check:
+  /// long enough for the guard to step up, never long enough to stop the lane for one person.
+  public var maximumGateHold = 30.0
+  /// How long the release input of an `access` turnstile is pulsed for one passage (the
+  /// turnstile's own timer re-locks it).
+  public var releasePulse = 0.3
   public var http = HTTP()
 
   public static let defaultSinks = [Sink(name: "gate", kind: .gate), Sink(name: "log", kind: .log)]

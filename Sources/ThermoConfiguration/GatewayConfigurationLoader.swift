@@ -35,7 +35,9 @@ struct GatewayConfigurationLoader {
     if let node = top["gate_hold_s"], let seconds = reader.double(node, "gate_hold_s", in: 5...3600) {
       configuration.maximumGateHold = seconds
     }
-    if let node = top["entrances"] { configuration.entrances = entrances(node) }
+    var access = AccessSettings(mode: .screen)
+    if let node = top["access"] { access = accessDefaults(node, into: &configuration) }
+    if let node = top["entrances"] { configuration.entrances = entrances(node, access: access) }
     if let node = top["sinks"] { configuration.sinks = sinks(node) }
     let sinkNames = Set(configuration.sinks.map(\.name))
     if let node = top["routes"] {
@@ -67,7 +69,36 @@ struct GatewayConfigurationLoader {
 
   // MARK: Entrances
 
-  private mutating func entrances(_ node: Node) -> [GatewayConfiguration.Entrance] {
+  /// The `access:` section: defaults for every entrance, and the release pulse.
+  private mutating func accessDefaults(_ node: Node, into configuration: inout GatewayConfiguration) -> AccessSettings {
+    var settings = AccessSettings(mode: .screen)
+    guard let fields = reader.mapping(node, "access", allowed: GatewayConfiguration.accessKeys) else { return settings }
+    settings = access(fields, "access", base: settings)
+    if let value = fields["release_pulse_ms"],
+      let milliseconds = reader.double(value, "access.release_pulse_ms", in: 100...2000)
+    {
+      configuration.releasePulse = milliseconds / 1000
+    }
+    return settings
+  }
+
+  private mutating func access(_ fields: [String: Node], _ path: String, base: AccessSettings) -> AccessSettings {
+    var settings = base
+    if let node = fields["mode"], let text = reader.string(node, "\(path).mode") {
+      if let mode = AccessMode(rawValue: text) {
+        settings.mode = mode
+      } else {
+        reader.report(node, "\(path).mode must be 'access' (ID and a normal reading release one passage) or 'screen'")
+      }
+    }
+    if let node = fields["pairing_window_s"], let seconds = reader.double(node, "\(path).pairing_window_s", in: 1...120)
+    {
+      settings.pairingWindow = seconds
+    }
+    return settings
+  }
+
+  private mutating func entrances(_ node: Node, access defaults: AccessSettings) -> [GatewayConfiguration.Entrance] {
     // Not a list: already reported by the screening loader, which reads the same node.
     guard case .sequence(let items) = node else { return [] }
     var result: [GatewayConfiguration.Entrance] = []
@@ -105,6 +136,7 @@ struct GatewayConfigurationLoader {
         thermometers[thermometer.description] = entranceName
       }
       var entrance = GatewayConfiguration.Entrance(name: entranceName, thermometer: thermometer)
+      entrance.access = access(fields, path, base: defaults)
       if let node = fields["ambient_reference"], let reference = address(node, "\(path).ambient_reference") {
         if reference == thermometer {
           reader.report(node, "\(path).ambient_reference must be another device than the thermometer")
@@ -147,6 +179,12 @@ struct GatewayConfigurationLoader {
           gates[key] = entranceName
         }
         entrance.gate = gate
+      }
+      if entrance.access.mode == .access, entrance.badge == nil {
+        // Nobody could ever be let in: every person would be denied for want of an ID.
+        reader.report(
+          fields["mode"] ?? item,
+          "\(path) (entrance '\(entranceName)') is in access mode but has no 'badge' reader to read IDs from")
       }
       result.append(entrance)
     }

@@ -134,7 +134,9 @@ public struct GatewayDaemon: Sendable {
       gates: Dictionary(
         configuration.entrances.compactMap { entrance in entrance.gate.map { (entrance.name, $0) } },
         uniquingKeysWith: { first, _ in first }),
-      relays: devices.relays, status: status, maximumHold: configuration.maximumGateHold)
+      relays: devices.relays, status: status, maximumHold: configuration.maximumGateHold,
+      releaseEntrances: Set(configuration.entrances.filter { $0.access.mode == .access }.map(\.name)),
+      releasePulse: configuration.releasePulse)
     let sinks = makeSinks(configuration, gate: gate, clock: clock)
     let dispatcher = Dispatcher(
       store: store,
@@ -193,7 +195,7 @@ public struct GatewayDaemon: Sendable {
               keepsWarmUp: keepsWarmUp,
               requiresCalibration: entrance.thermometer.driver != .sim
                 && pipelineConfiguration.calibration == .identity,
-              clock: clock)
+              access: entrance.access, clock: clock)
           },
           onFinish: { pipeline in
             carried.keep(

@@ -107,26 +107,28 @@ extension AlertStore {
     guard !entries.isEmpty else { return [] }
     do {
       return try database.write { db in
-        try entries.map { entry in
-          try db.execute(
-            sql: """
-              INSERT INTO screening (entrance, device, time, class, reason, raw_object_c, skin_c, ambient_c, body_c,
-                threshold_c, threshold_source, baseline_c, guard_band_c, calibration_id, body_model_version,
-                recheck_id, recheck_role, person, sample_count)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-              """,
-            arguments: [
-              entry.entrance, entry.device, entry.time, entry.screeningClass, entry.reason, entry.rawObjectC,
-              entry.skinC, entry.ambientC, entry.bodyC, entry.thresholdC, entry.thresholdSource, entry.baselineC,
-              entry.guardBandC, entry.calibrationID, entry.bodyModelVersion, entry.recheckID, entry.recheckRole,
-              entry.person, entry.sampleCount,
-            ])
-          return db.lastInsertedRowID
-        }
+        try entries.map { entry in try Self.insert(entry, into: db) }
       }
     } catch {
       throw StoreError(operation: "register \(entries.count) screening(s)", underlying: error)
     }
+  }
+
+  static func insert(_ entry: RegisterEntry, into db: Database) throws -> Int64 {
+    try db.execute(
+      sql: """
+        INSERT INTO screening (entrance, device, time, class, reason, raw_object_c, skin_c, ambient_c, body_c,
+          threshold_c, threshold_source, baseline_c, guard_band_c, calibration_id, body_model_version,
+          recheck_id, recheck_role, person, sample_count)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        entry.entrance, entry.device, entry.time, entry.screeningClass, entry.reason, entry.rawObjectC,
+        entry.skinC, entry.ambientC, entry.bodyC, entry.thresholdC, entry.thresholdSource, entry.baselineC,
+        entry.guardBandC, entry.calibrationID, entry.bodyModelVersion, entry.recheckID, entry.recheckRole,
+        entry.person, entry.sampleCount,
+      ])
+    return db.lastInsertedRowID
   }
 
   /// Screenings with `since <= time < until`, oldest first.
@@ -175,6 +177,7 @@ extension AlertStore {
       return try database.write { db in
         try db.execute(sql: "DELETE FROM screening WHERE time < ?", arguments: [cutoff])
         let screenings = db.changesCount
+        try db.execute(sql: "DELETE FROM passage WHERE time < ?", arguments: [cutoff])
         try db.execute(
           sql: """
             DELETE FROM alert WHERE raised_at < ? AND (acknowledged_at IS NOT NULL OR resolved_at IS NOT NULL)

@@ -13,6 +13,13 @@ public struct ClassifyRunner: Sendable {
 
   public let settings: ScreeningSettings
   public let mode: Mode
+  /// With a directory, every screening also gets the access decision an `access` entrance
+  /// would give (the person column is the credential presented with the reading).
+  public let directory: AccessDirectory?
+  /// The access machine of each entrance, the same the daemon runs beside the screening core.
+  private var accessControls: [String: AccessControl] = [:]
+  /// Access decisions so far, by outcome and reason (`granted/normal`, `denied/unknown_id`, …).
+  public private(set) var accessCounts: [String: Int] = [:]
   /// Decisions written so far, by class.
   public private(set) var classCounts: [ScreeningClass: Int] = [:]
   public private(set) var expiredRechecks = 0
@@ -27,9 +34,12 @@ public struct ClassifyRunner: Sendable {
     var lastTime: Seconds
   }
 
-  public init(settings: ScreeningSettings = ScreeningSettings(), mode: Mode = .samples) {
+  public init(
+    settings: ScreeningSettings = ScreeningSettings(), mode: Mode = .samples, directory: AccessDirectory? = nil
+  ) {
     self.settings = settings
     self.mode = mode
+    self.directory = directory
   }
 
   public var openRechecks: Int { pipelines.values.reduce(0) { $0 + $1.pipeline.openRechecks } }
@@ -151,7 +161,30 @@ public struct ClassifyRunner: Sendable {
 
   private mutating func record(_ decision: Decision, entrance: String, device: String?, line: Int?) -> String {
     classCounts[decision.screeningClass, default: 0] += 1
-    return Self.json(decision, entrance: entrance, device: device, line: line)
+    let access = directory.flatMap { decide(decision, entrance: entrance, directory: $0) }
+    return Self.json(decision, entrance: entrance, device: device, line: line, access: access)
+  }
+
+  /// The person column is the credential shown with the reading: it is presented at the
+  /// screening's instant, then the screening; a reading without one is decided at once (offline
+  /// no ID can follow).
+  private mutating func decide(_ decision: Decision, entrance: String, directory: AccessDirectory)
+    -> AccessDecision?
+  {
+    guard decision.screeningClass != .noSubject else { return nil }
+    var access = accessControls[entrance] ?? AccessControl(settings: AccessSettings(mode: .access))
+    var actions: [AccessAction] = []
+    if let person = decision.person {
+      actions += access.present(directory.check(person, atWall: decision.time), at: decision.time).actions
+    }
+    actions += access.screened(decision)
+    actions += access.finish(at: decision.time)
+    accessControls[entrance] = access
+    let decided = actions.compactMap { action -> AccessDecision? in
+      if case .decided(let verdict) = action, verdict.screening == decision { verdict } else { nil }
+    }.first
+    if let decided { accessCounts["\(decided.outcome.rawValue)/\(decided.reason.rawValue)", default: 0] += 1 }
+    return decided
   }
 
   /// One line for people: how many screenings of each class, re-checks expired and still open.
@@ -163,13 +196,21 @@ public struct ClassifyRunner: Sendable {
     let classes = byClass.isEmpty ? "" : ": " + byClass.joined(separator: ", ")
     return "\(total) screening(s) at \(entranceOrder.count) entrance(s)\(classes)"
       + "; re-checks expired \(expiredRechecks), still open \(openRechecks)"
+      + (directory == nil
+        ? ""
+        : "; access: " + accessCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
   }
 
-  public static func json(_ decision: Decision, entrance: String, device: String?, line: Int?) -> String {
+  public static func json(
+    _ decision: Decision, entrance: String, device: String?, line: Int?, access: AccessDecision? = nil
+  ) -> String {
     var message = ScreeningMessage(
       decision: decision, entrance: entrance, device: device, person: decision.person, time: .text(decision.time))
     message.event = "screening"
     message.line = line
+    message.access = access.map {
+      ScreeningMessage.Access(outcome: $0.outcome.rawValue, reason: $0.reason.rawValue, holder: $0.holder?.rawValue)
+    }
     return WireJSON.string(message)
   }
 

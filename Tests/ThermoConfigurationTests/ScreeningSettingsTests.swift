@@ -119,7 +119,7 @@ import ThermoCore
       #expect(
         error.problems.map(\.description) == [
           "g.yaml:3:5: unknown key 'thershold' in entrances[0] (expected one of: name, threshold, detector, recheck_window_s, warm_up_s, body_model, thermometer, "
-            + "ambient_reference, badge, gate)",
+            + "ambient_reference, badge, gate, mode, pairing_window_s)",
           "g.yaml:6:31: screening.detector.stuck_minimum_duration_s must be 0 or more seconds",
           "g.yaml:7:19: screening.detector.skin_range_c must list the lowest value first",
         ])

@@ -157,3 +157,15 @@ import Testing
     #expect(directory.check("0123456789", atWall: 150).refusal == .expiredID)
   }
 }
+
+extension AccessControlTests {
+  @Test func anIDAfterAnElevatedReadingWithoutIDIsTheNextPersons() {
+    var access = AccessControl()
+    _ = access.screened(Self.screening(.elevated, person: nil, at: 0))
+    let (actions, awaits) = access.present(.valid("E2", .staff), at: 2)
+    #expect(awaits, "the credential goes to the next reading")
+    #expect(Self.decisions(actions).isEmpty)
+    let next = access.screened(Self.screening(.normal, person: "E2", at: 4))
+    #expect(Self.decisions(next).map(\.outcome) == [.granted])
+  }
+}

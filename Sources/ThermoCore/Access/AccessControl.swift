@@ -68,15 +68,16 @@ public struct AccessControl: Sendable {
     }
     lastScan = (credential.person, time)
 
-    // Measured first: the latest screening still without an ID takes this credential.
+    // Measured first: the latest normal reading still waiting for an ID takes this credential.
+    // A reading already decided (elevated, no ID) takes none: the credential is the next
+    // person's, who has yet to be measured.
     if settings.mode == .access,
-      let index = passes.lastIndex(where: { $0.credential == nil && $0.screening?.person == nil && $0.screening != nil }
-      )
+      let index = passes.lastIndex(where: {
+        $0.decision == nil && $0.credential == nil && $0.screening != nil && $0.screening?.person == nil
+      }), let screening = passes[index].screening
     {
       passes[index].credential = credential
-      if passes[index].decision == nil, let screening = passes[index].screening {
-        actions += decide(at: index, screening: screening, time: time)
-      }
+      actions += decide(at: index, screening: screening, time: time)
       return (actions, false)
     }
 

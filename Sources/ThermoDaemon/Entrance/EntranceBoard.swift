@@ -7,6 +7,7 @@ import ThermoStore
 struct EntranceBoard {
   let entrance: String
   let status: GatewayStatus
+  let mode: AccessMode
   /// Nil until the first publication, so the state gauges are set from the start.
   private(set) var state: EntranceState?
   /// The next local midnight: today's counts start again from there.
@@ -16,10 +17,11 @@ struct EntranceBoard {
 
   init(
     entrance: String, thermometer: String, status: GatewayStatus, level: EntranceStatus.Level,
-    calibration: CalibrationRecord?, requiresCalibration: Bool, startedAt wall: Double
+    calibration: CalibrationRecord?, requiresCalibration: Bool, mode: AccessMode, startedAt wall: Double
   ) {
     self.entrance = entrance
     self.status = status
+    self.mode = mode
     let day = status.day(containing: wall)
     dayEnd = day.end
     status.update(entrance) {
@@ -27,7 +29,11 @@ struct EntranceBoard {
         entrance: entrance, state: .noDevice, since: wall, device: thermometer, thresholdC: level.thresholdC,
         thresholdSource: level.source, baselineC: level.baselineC)
       // Today's counts came from the register (a restart, a reload); a new day starts at zero.
-      if let restored = $0, restored.todayStartedAt == day.start { fresh.today = restored.today }
+      if let restored = $0, restored.todayStartedAt == day.start {
+        fresh.today = restored.today
+        fresh.todayAccess = restored.todayAccess
+      }
+      fresh.mode = mode.rawValue
       fresh.todayStartedAt = day.start
       fresh.calibration = calibration.map(EntranceStatus.Calibration.init)
       fresh.calibrationRequired = requiresCalibration
@@ -79,6 +85,26 @@ struct EntranceBoard {
     }
   }
 
+  /// An access decision (stamped with its wall time), shown on the tile and counted for today.
+  mutating func decided(_ decision: AccessDecision, person: String?) {
+    rollDay(at: decision.time)
+    status.update(entrance) {
+      $0?.lastDecision = EntranceStatus.LastDecision(
+        pass: decision.pass, time: decision.time, outcome: decision.outcome.rawValue,
+        reason: decision.reason.rawValue, person: person, holder: decision.holder?.rawValue)
+      $0?.todayAccess[decision.outcome.rawValue, default: 0] += 1
+    }
+  }
+
+  /// What the guard is told now (its time on the wall clock).
+  func show(_ line: GuardLine, at wall: Double) {
+    status.update(entrance) {
+      $0?.guardLine = EntranceStatus.GuardLineStatus(
+        pass: line.pass, time: wall, instruction: line.instruction.rawValue, reason: line.reason?.rawValue,
+        text: GuardLineText.english(line))
+    }
+  }
+
   func update(_ change: (inout EntranceStatus?) -> Void) {
     status.update(entrance, change)
   }
@@ -90,6 +116,7 @@ struct EntranceBoard {
     dayEnd = day.end
     status.update(entrance) {
       $0?.today = [:]
+      $0?.todayAccess = [:]
       $0?.todayStartedAt = day.start
     }
   }

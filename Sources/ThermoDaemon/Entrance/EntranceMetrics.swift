@@ -53,6 +53,15 @@ struct EntranceMetrics {
     ).increment()
   }
 
+  func accessDecided(_ decision: AccessDecision) {
+    Counter(
+      label: "thermogate_access_decisions_total",
+      dimensions: [
+        ("entrance", entrance), ("outcome", decision.outcome.rawValue), ("reason", decision.reason.rawValue),
+      ]
+    ).increment()
+  }
+
   func state(_ state: EntranceState) {
     for candidate in EntranceState.allCases {
       Gauge(label: "thermogate_entrance_state", dimensions: [("entrance", entrance), ("state", candidate.rawValue)])

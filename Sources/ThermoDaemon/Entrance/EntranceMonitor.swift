@@ -5,8 +5,9 @@ import ThermoCore
 import ThermoDevices
 import ThermoStore
 
-/// One entrance's screening: takes its device events in order, runs the core pipeline, and turns
-/// what happens into register entries, alerts and a visible state. It follows the thermometer's
+/// One entrance's screening and access: takes its device events in order, runs the entrance
+/// machine (the screening core and the access decisions, `EntranceMachine`), and performs what
+/// it asks — register rows, alerts, releases, the guard's line — and a visible state. It follows the thermometer's
 /// life (open, reading, lost, warming up) and the entrance's silences; calibration
 /// (`CalibrationWatch`), the status board (`EntranceBoard`), alert wording (`EntranceAlerts`),
 /// metrics (`EntranceMetrics`) and the re-check holds (`RecheckHolds`) each have their own type.
@@ -16,7 +17,9 @@ import ThermoStore
 /// Records, alerts, silences, due dates and "today" use the wall clock (`clock.wallTime`).
 public struct EntranceMonitor {
   public let entrance: String
-  public private(set) var pipeline: EntrancePipeline
+  public private(set) var machine: EntranceMachine
+  /// The screening core, which a reload carries over.
+  public var pipeline: EntrancePipeline { machine.pipeline }
   private let outlet: any ScreeningOutlet
   /// Person IDs in alerts and the status follow the register's rule.
   private let personIDs: PersonIDPolicy
@@ -44,12 +47,18 @@ public struct EntranceMonitor {
   private var silenced = false
   private var lastHousekeeping = -Double.infinity
   private var lastSilenceCheck = -Double.infinity
+  private var lastDirectoryCheck = -Double.infinity
+  /// The credentials accepted, as last read from the store, and the version read.
+  private var directory = AccessDirectory()
+  private var directoryVersion: Int?
+  /// Register rows of recent screenings, for an ID that pairs with a reading after its batch.
+  private var recentScreeningIDs: [(time: Seconds, id: Int64)] = []
 
   public init(
     entrance: String, thermometer: String, pipeline: EntrancePipeline, outlet: any ScreeningOutlet,
     status: GatewayStatus, personIDs: PersonIDPolicy, calibration: CalibrationRecord? = nil,
     calibrationKey: String? = nil, keepsWarmUp: Bool = false, requiresCalibration: Bool = false,
-    clock: GatewayClock
+    access: AccessSettings = AccessSettings(mode: .screen), clock: GatewayClock
   ) {
     self.entrance = entrance
     self.thermometer = thermometer
@@ -71,10 +80,11 @@ public struct EntranceMonitor {
           id: calibration.calibrationID, offsetC: calibration.offsetC, gain: calibration.gain),
         warmUp: pipeline.configuration.warmUp)
     }
-    self.pipeline = pipeline
+    machine = EntranceMachine(pipeline: pipeline, access: access)
     board = EntranceBoard(
       entrance: entrance, thermometer: thermometer, status: status, level: Self.level(of: pipeline),
-      calibration: calibration, requiresCalibration: requiresCalibration, startedAt: clock.wallNow())
+      calibration: calibration, requiresCalibration: requiresCalibration, mode: access.mode,
+      startedAt: clock.wallNow())
     publishState(at: clock.monotonicNow())
   }
 
@@ -91,7 +101,7 @@ public struct EntranceMonitor {
         skipNextWarmUp = false
         logger.info("thermometer \(name) open again after the reload; its warm-up carries on")
       } else {
-        pipeline.deviceConnected(at: time)
+        machine.pipeline.deviceConnected(at: time)
         logger.info("thermometer \(name) open; warming up for \(pipeline.configuration.warmUp) s")
       }
       await housekeeping(at: time, force: true)
@@ -113,9 +123,12 @@ public struct EntranceMonitor {
       board.update { $0?.samples += 1 }
       // A device marked out of service by its calibration is read (so its state shows) but
       // never screens anyone.
-      if !calibrations.outOfService, pipeline.ingest(sample) {
-        while let decision = pipeline.nextDecision() { await handle(decision) }
-        metrics.decided(since: received)
+      if !calibrations.outOfService {
+        let actions = machine.ingest(sample)
+        if !actions.isEmpty {
+          await perform(actions)
+          metrics.decided(since: received)
+        }
       }
       await housekeeping(at: sample.time, force: false)
 
@@ -140,7 +153,10 @@ public struct EntranceMonitor {
       await housekeeping(at: time, force: true)
 
     case .badge(let id, let time):
-      pipeline.announcePerson(id, at: time)
+      await refreshDirectory(at: time, force: false)
+      let key = personIDs.protect(id) ?? id
+      let credential = directory.check(key, presented: id, atWall: wall)
+      await perform(machine.present(credential, at: time))
 
     case .auxiliary(let name, let fault, _):
       if let fault {
@@ -177,7 +193,7 @@ public struct EntranceMonitor {
       case .resolve(let kind, let device):
         await outlet.resolve(kind, entrance: entrance, device: device, at: wall)
       case .apply(let calibration):
-        pipeline.deviceIdentified(calibration: calibration, warmUp: pipeline.configuration.warmUp)
+        machine.pipeline.deviceIdentified(calibration: calibration, warmUp: pipeline.configuration.warmUp)
         logger.notice("\(entrance): calibration \(calibration.id) of \(thermometer) applies from now")
       case .show(let record):
         board.update { $0?.calibration = EntranceStatus.Calibration(record) }
@@ -193,11 +209,9 @@ public struct EntranceMonitor {
     guard force || time - lastHousekeeping >= 1 else { return }
     metrics.updateRate(at: time)
     lastHousekeeping = time
-    if let decision = pipeline.endPassIfStalled(asOf: time) { await handle(decision) }
-    while let expiry = pipeline.nextExpiredRecheck(asOf: time) {
-      logger.notice(
-        "\(entrance): re-check \(expiry.id) (body \(String(format: "%.1f", expiry.bodyC)) °C) was not done in time")
-    }
+    machine.thermometer(available: deviceOpen && faultState == nil && !calibrations.outOfService)
+    await perform(machine.tick(at: time))
+    await refreshDirectory(at: time, force: force)
     if force || time - lastSilenceCheck >= 5 {
       lastSilenceCheck = time
       silenced = await outlet.isSilenced(entrance: entrance, at: clock.wallTime(ofMonotonic: time))
@@ -244,14 +258,103 @@ public struct EntranceMonitor {
     metrics.deviceError(fault)
   }
 
-  /// A decision of the pipeline (monotonic time), registered and alerted with its wall time.
-  private mutating func handle(_ monotonicDecision: Decision) async {
+  /// The directory is read again when the store says it changed (an import, a block, a new
+  /// visitor pass), at most every five seconds: no restart needed.
+  private mutating func refreshDirectory(at time: Double, force: Bool) async {
+    guard force || time - lastDirectoryCheck >= 5 else { return }
+    lastDirectoryCheck = time
+    guard
+      let (version, directory) = await outlet.accessDirectory(
+        newerThan: directoryVersion, at: clock.wallTime(ofMonotonic: time))
+    else { return }
+    if directoryVersion != nil {
+      logger.notice("\(entrance): staff directory and visitor passes reloaded (version \(version))")
+    }
+    directoryVersion = version
+    self.directory = directory
+  }
+
+  /// Performs what the machine asked, the safe side first: denials and the guard's line are
+  /// shown at once, before anything waits for the disk; then the screenings and decisions are
+  /// registered in one transaction; only then is anyone let through, and alerts are raised
+  /// with their register rows.
+  private mutating func perform(_ actions: [EntranceAction]) async {
+    guard !actions.isEmpty else { return }
+    var screenings: [(monotonic: Decision, wall: Decision)] = []
+    var passages: [PassageRecord] = []
+    var releases: [Int] = []
+    for action in actions {
+      switch action {
+      case .screened(let decision):
+        screenings.append((decision, onWallClock(decision)))
+      case .recheckExpired(let expiry):
+        logger.notice(
+          "\(entrance): re-check \(expiry.id) (body \(String(format: "%.1f", expiry.bodyC)) °C) was not done in time")
+      case .access(.decided(let decision)):
+        var wallDecision = decision
+        wallDecision.time = clock.wallTime(ofMonotonic: decision.time)
+        wallDecision.screening = decision.screening.map(onWallClock)
+        metrics.accessDecided(decision)
+        board.decided(wallDecision, person: personIDs.protect(decision.person))
+        if decision.outcome == .denied {
+          logger.info("\(entrance): pass \(decision.pass) denied: \(decision.reason.rawValue)")
+        }
+        let index = decision.screening.flatMap { screening in screenings.firstIndex { $0.monotonic == screening } }
+        let earlier = decision.screening.flatMap { screening in
+          recentScreeningIDs.last { $0.time == screening.time }?.id
+        }
+        passages.append(
+          PassageRecord(decision: wallDecision, screening: index, screeningID: index == nil ? earlier : nil))
+      case .access(.release(let pass)):
+        releases.append(pass)
+      case .access(.hold):
+        // `screen` mode: the elevated or fever alert holds the turnstile through the gate sink,
+        // keyed by the alert, so that its acknowledgement or a cleared re-check releases it.
+        break
+      case .access(.sendToSecondary(let pass, let recheck)):
+        logger.notice("\(entrance): pass \(pass) to secondary screening (re-check \(recheck.id))")
+      case .access(.guardLine(let line)):
+        board.show(line, at: clock.wallTime(ofMonotonic: line.time))
+      }
+    }
+
+    let registered = await outlet.register(
+      screenings: screenings.map(\.wall), passages: passages, entrance: entrance, device: device)
+    for (index, screening) in screenings.enumerated() {
+      if let id = registered?.screenings[index] {
+        recentScreeningIDs.append((screening.monotonic.time, id))
+        if recentScreeningIDs.count > 16 { recentScreeningIDs.removeFirst() }
+      }
+    }
+    for pass in releases {
+      // Nobody enters unrecorded, and a relay that did not move is no grant: the guard decides.
+      if registered == nil {
+        logger.error("\(entrance): pass \(pass) not released: its record could not be written")
+        board.show(
+          GuardLine(pass: pass, time: clock.monotonicNow(), instruction: .deviceFault, reason: .deviceFault),
+          at: clock.wallNow())
+      } else if !(await outlet.releasePassage(entrance: entrance)) {
+        board.show(
+          GuardLine(pass: pass, time: clock.monotonicNow(), instruction: .deviceFault, reason: .deviceFault),
+          at: clock.wallNow())
+      }
+    }
+    for (index, screening) in screenings.enumerated() {
+      await screened(screening.wall, registerID: registered?.screenings[index] ?? nil)
+    }
+  }
+
+  private func onWallClock(_ monotonicDecision: Decision) -> Decision {
     var decision = monotonicDecision
     decision.time = clock.wallTime(ofMonotonic: monotonicDecision.time)
     decision.recheck?.openedAt = clock.wallTime(ofMonotonic: monotonicDecision.recheck?.openedAt ?? 0)
     decision.recheck?.deadline = clock.wallTime(ofMonotonic: monotonicDecision.recheck?.deadline ?? 0)
+    return decision
+  }
+
+  /// A registered screening (wall time): shown, alerted, and its re-check's hold followed.
+  private mutating func screened(_ decision: Decision, registerID: Int64?) async {
     metrics.screened(decision.screeningClass)
-    let registerID = await outlet.record(decision, entrance: entrance, device: device)
     board.record(decision, device: device, person: personIDs.protect(decision.person))
     if sensorFaultAlerted, [.normal, .elevated, .fever].contains(decision.screeningClass) {
       sensorFaultAlerted = false

@@ -88,6 +88,52 @@ public struct GatewayOutlet: ScreeningOutlet {
     return silences.contains { ($0.entrance == nil || $0.entrance == entrance) && $0.kind == nil && $0.device == nil }
   }
 
+  public func register(screenings: [Decision], passages: [PassageRecord], entrance: String, device: String?) async
+    -> RegisteredIDs?
+  {
+    var batch = RegisterBatch()
+    batch.screenings = screenings.map {
+      RegisterEntry(decision: $0, entrance: entrance, device: device, policy: personIDs)
+    }
+    batch.passages = passages.map { record in
+      var entry = PassageEntry(decision: record.decision, entrance: entrance, policy: personIDs)
+      entry.screeningID = record.screeningID
+      return (entry, record.screening)
+    }
+    do {
+      let ids = try await store.writing { [batch] store throws(StoreError) in try store.register(batch) }
+      return RegisteredIDs(screenings: ids.screenings, passages: ids.passages)
+    } catch {
+      logger.error("\(entrance): screenings and access decisions not registered: \(error.description)")
+      return nil
+    }
+  }
+
+  public func releasePassage(entrance: String) async -> Bool {
+    do {
+      try await gate.pulse(entrance: entrance)
+      return true
+    } catch {
+      logger.error("\(entrance): the turnstile was not released: \(error)")
+      return false
+    }
+  }
+
+  public func accessDirectory(newerThan version: Int?, at wall: Double) async -> (
+    version: Int, directory: AccessDirectory
+  )? {
+    do {
+      return try await store.reading { store throws(StoreError) in
+        let current = try store.directoryVersion()
+        guard current != version else { return nil }
+        return (current, try store.accessDirectory(at: wall))
+      }
+    } catch {
+      logger.error("reading the staff directory: \(error.description)")
+      return nil
+    }
+  }
+
   public func releaseGate(entrance: String, alertID: Int64) async {
     do {
       try await gate.release(entrance: entrance, alertID: alertID)

@@ -20,9 +20,44 @@ public protocol ScreeningOutlet: Sendable {
   func stateChanged(entrance: String, to state: EntranceState) async
   /// What the calibration log says of a device now (its latest calibration or failed check).
   func calibration(for key: String) async -> CalibrationRecord?
+  /// Registers screenings and access decisions (wall-clock times) in one transaction, a
+  /// decision naming its screening by index; nil when the store refused them (the outlet
+  /// reports that itself). A grant is released only after this returned.
+  func register(screenings: [Decision], passages: [PassageRecord], entrance: String, device: String?) async
+    -> RegisteredIDs?
+  /// Releases the entrance's turnstile for one passage; false when the relay did not do it.
+  func releasePassage(entrance: String) async -> Bool
+  /// The credentials the entrances accept, when they changed since `version` (nil: never read).
+  func accessDirectory(newerThan version: Int?, at wall: Double) async -> (version: Int, directory: AccessDirectory)?
+}
+
+/// An access decision to register, and the index of its screening in the same batch.
+public struct PassageRecord: Sendable {
+  public var decision: AccessDecision
+  public var screening: Int?
+  /// The register row of a screening written earlier (the ID came after the reading's batch).
+  public var screeningID: Int64?
+}
+
+public struct RegisteredIDs: Sendable, Equatable {
+  public var screenings: [Int64?]
+  public var passages: [Int64]
 }
 
 extension ScreeningOutlet {
   public func stateChanged(entrance: String, to state: EntranceState) async {}
   public func calibration(for key: String) async -> CalibrationRecord? { nil }
+  public func releasePassage(entrance: String) async -> Bool { true }
+  public func accessDirectory(newerThan version: Int?, at wall: Double) async -> (
+    version: Int, directory: AccessDirectory
+  )? { nil }
+
+  /// Screenings one by one through `record`; access decisions are not kept.
+  public func register(screenings: [Decision], passages: [PassageRecord], entrance: String, device: String?) async
+    -> RegisteredIDs?
+  {
+    var ids: [Int64?] = []
+    for decision in screenings { ids.append(await record(decision, entrance: entrance, device: device)) }
+    return RegisteredIDs(screenings: ids, passages: passages.map { _ in 0 })
+  }
 }

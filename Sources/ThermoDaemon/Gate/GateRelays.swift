@@ -28,12 +28,20 @@ public actor GateRelays: GateOutput {
   private var released = RecentAlerts(capacity: 1000)
   /// Entrances whose relay failed to follow their holds and will be tried again.
   private var retrying: Set<String> = []
+  /// `access` entrances: their channel is the turnstile's release input, pulsed once per
+  /// passage and off otherwise; they are never held (the turnstile is locked by itself).
+  private var releaseEntrances: Set<String>
+  private var releasePulse: Double
+  /// Release inputs being pulsed now.
+  private var pulsing: Set<String> = []
 
   public init(
-    gates: [String: DeviceAddress], relays: any RelayOpening, status: GatewayStatus?, maximumHold: Double = 120,
-    clock: GatewayClock = GatewayClock()
+    gates: [String: DeviceAddress], relays: any RelayOpening, status: GatewayStatus?, maximumHold: Double = 30,
+    releaseEntrances: Set<String> = [], releasePulse: Double = 0.3, clock: GatewayClock = GatewayClock()
   ) {
     self.gates = gates
+    self.releaseEntrances = releaseEntrances
+    self.releasePulse = releasePulse
     boards = RelayBoards(opener: relays)
     self.status = status
     self.maximumHold = maximumHold
@@ -43,7 +51,8 @@ public actor GateRelays: GateOutput {
   /// A new configuration: entrances and relays may have moved. Holds of entrances that keep
   /// their relay stay; the others are released first.
   public func configure(
-    gates newGates: [String: DeviceAddress], relays: any RelayOpening, status: GatewayStatus?, maximumHold: Double
+    gates newGates: [String: DeviceAddress], relays: any RelayOpening, status: GatewayStatus?, maximumHold: Double,
+    releaseEntrances: Set<String> = [], releasePulse: Double = 0.3
   ) async {
     var releasing: [RelayCommand] = []
     for (entrance, address) in gates where newGates[entrance] != address && !(holds[entrance]?.isEmpty ?? true) {
@@ -53,6 +62,8 @@ public actor GateRelays: GateOutput {
     self.status = status
     gates = newGates
     self.maximumHold = maximumHold
+    self.releaseEntrances = releaseEntrances
+    self.releasePulse = releasePulse
     let configured = boards.configure(opener: relays, keeping: Set(newGates.values.map(\.relayBoard.description)))
     for command in releasing { try? await command.wait() }
     try? await configured.wait()
@@ -64,7 +75,7 @@ public actor GateRelays: GateOutput {
   }
 
   public func hold(entrance: String, alertID: Int64) async throws {
-    guard !released.contains(alertID) else { return }
+    guard !released.contains(alertID), !releaseEntrances.contains(entrance) else { return }
     holds[entrance, default: []].insert(alertID)
     let expiry = clock.monotonicNow() + maximumHold
     let clock = clock
@@ -92,6 +103,25 @@ public actor GateRelays: GateOutput {
   public func release(entrance: String, alertID: Int64) async throws {
     if alertID > 0 { released.insert(alertID) }
     guard holds[entrance]?.remove(alertID) != nil else { return }
+    try await follow(entrance)
+  }
+
+  /// Releases an `access` entrance's turnstile for one passage: its release input is pulsed,
+  /// and the turnstile's own timer locks it again after the passage (never a level held: a
+  /// latching relay left on by a crash would leave the lane open).
+  public func pulse(entrance: String) async throws {
+    guard releaseEntrances.contains(entrance), gates[entrance] != nil else { return }
+    pulsing.insert(entrance)
+    guard let on = submit(entrance) else { return }
+    do {
+      try await on.wait()
+    } catch {
+      pulsing.remove(entrance)
+      try? await follow(entrance)
+      throw error
+    }
+    try? await clock.sleep(untilMonotonic: clock.monotonicNow() + releasePulse)
+    pulsing.remove(entrance)
     try await follow(entrance)
   }
 
@@ -150,9 +180,15 @@ public actor GateRelays: GateOutput {
   /// Submits the relay state the entrance's holds call for now (nil: no turnstile there).
   private func submit(_ entrance: String) -> RelayCommand? {
     guard let address = gates[entrance], let channel = address.integerOption("channel") else { return nil }
-    let on = !(holds[entrance]?.isEmpty ?? true)
     let status = status
     let logger = logger
+    if releaseEntrances.contains(entrance) {
+      let on = pulsing.contains(entrance)
+      return boards.submit(address, channel: channel, on: on) {
+        if on { logger.info("\(entrance): turnstile released for one passage (relay channel \(channel))") }
+      }
+    }
+    let on = !(holds[entrance]?.isEmpty ?? true)
     return boards.submit(address, channel: channel, on: on) {
       status?.update(entrance) { $0?.gateHeld = on }
       logger.notice("\(entrance): turnstile \(on ? "held" : "released") (relay channel \(channel))")

@@ -53,8 +53,35 @@ public struct EntranceStatus: Sendable, Codable, Equatable {
     }
   }
 
+  /// The last access decision, shown on the tile with its reason.
+  public struct LastDecision: Sendable, Codable, Equatable {
+    public var pass: Int
+    public var time: Double
+    public var outcome: String
+    public var reason: String
+    /// As the register keeps it.
+    public var person: String?
+    public var holder: String?
+  }
+
+  /// What the guard at the lane is told now.
+  public struct GuardLineStatus: Sendable, Codable, Equatable {
+    public var pass: Int
+    public var time: Double
+    public var instruction: String
+    public var reason: String?
+    /// The line in words (English until the locale catalogue words it).
+    public var text: String
+  }
+
   public var entrance: String
   public var state: EntranceState
+  /// `access` or `screen`.
+  public var mode = AccessMode.screen.rawValue
+  public var lastDecision: LastDecision?
+  public var guardLine: GuardLineStatus?
+  /// Access decisions since local midnight, by outcome (`granted`, `denied`).
+  public var todayAccess: [String: Int] = [:]
   public var since: Double
   public var device: String
   public var lastError: String?
@@ -78,6 +105,10 @@ public struct EntranceStatus: Sendable, Codable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case entrance, state, since, device, counts, samples, today, rechecks, calibration
+    case mode
+    case lastDecision = "last_decision"
+    case guardLine = "guard_line"
+    case todayAccess = "today_access"
     case lastError = "last_error"
     case lastScreening = "last_screening"
     case thresholdC = "threshold_c"

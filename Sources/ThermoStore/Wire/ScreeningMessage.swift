@@ -30,6 +30,19 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     }
   }
 
+  /// The access decision a screening ended in (`classify --directory`, the register export).
+  public struct Access: Sendable, Equatable, Codable {
+    public var outcome: String
+    public var reason: String
+    public var holder: String?
+
+    public init(outcome: String, reason: String, holder: String? = nil) {
+      self.outcome = outcome
+      self.reason = reason
+      self.holder = holder
+    }
+  }
+
   /// `screening` in classify's output, which also has `recheck_expired` lines.
   public var event: String?
   /// The register's row number.
@@ -57,6 +70,8 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
   public var bodyModelVersion: String
   public var recheck: Recheck?
   public var sampleCount: Int
+  /// Left out when no access decision applies (no directory, a screening nobody was decided on).
+  public var access: Access?
 
   public init(
     event: String? = nil, id: Int64? = nil, line: Int? = nil, entrance: String, time: WireTime, person: String?,
@@ -114,7 +129,7 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
   }
 
   public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
-    case event, id, line, entrance, time, person, device, reason, recheck
+    case event, id, line, entrance, time, person, device, reason, recheck, access
     case screeningClass = "class"
     case rawObjectC = "raw_object_c"
     case rawC = "raw_c"
@@ -167,6 +182,7 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
       bodyModelVersion: try either(String.self, .bodyModelVersion, .bodyModel),
       recheck: recheck,
       sampleCount: try either(Int.self, .sampleCount, .samples))
+    access = try container.decodeIfPresent(Access.self, forKey: .access)
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -197,5 +213,6 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     try container.encode(recheck?.role, forKey: .recheckRole)
     try container.encode(sampleCount, forKey: .sampleCount)
     try container.encode(sampleCount, forKey: .samples)
+    try container.encodeIfPresent(access, forKey: .access)
   }
 }
