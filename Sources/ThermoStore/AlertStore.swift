@@ -113,6 +113,7 @@ public final class AlertStore: Sendable {
           """)
     }
     registerCalibrationLog(&migrator)
+    registerDirectory(&migrator)
     registerPassages(&migrator)
     return migrator
   }

@@ -169,8 +169,8 @@ extension AlertStore {
     }
   }
 
-  /// Deletes screenings older than `cutoff` (retention), and alerts that are closed and older
-  /// still. Returns how many screenings went.
+  /// Deletes screenings older than `cutoff` (retention), alerts that are closed and older still,
+  /// and visitor passes expired before it. Returns how many screenings went.
   @discardableResult
   public func purge(olderThan cutoff: Double) throws(StoreError) -> Int {
     do {
@@ -183,6 +183,9 @@ extension AlertStore {
             DELETE FROM alert WHERE raised_at < ? AND (acknowledged_at IS NOT NULL OR resolved_at IS NOT NULL)
               AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.alert_id = alert.id AND d.status = 'pending')
             """, arguments: [cutoff])
+        // Kept past expiry until now, so that a reused code was told expired_id.
+        try db.execute(sql: "DELETE FROM visitor_pass WHERE valid_until < ?", arguments: [cutoff])
+        if db.changesCount > 0 { try Self.bumpDirectoryVersion(db) }
         return screenings
       }
     } catch {
