@@ -180,8 +180,11 @@ public struct ClassifyRunner: Sendable {
     actions += access.screened(decision)
     actions += access.finish(at: decision.time)
     accessControls[entrance] = access
+    // The pass's decision: on this reading, or on the credential shown with it (refused at once).
     let decided = actions.compactMap { action -> AccessDecision? in
-      if case .decided(let verdict) = action, verdict.screening == decision { verdict } else { nil }
+      guard case .decided(let verdict) = action else { return nil }
+      let onCredential = verdict.screening == nil && verdict.person == decision.person && verdict.reason != .timeout
+      return verdict.screening == decision || onCredential ? verdict : nil
     }.first
     if let decided { accessCounts["\(decided.outcome.rawValue)/\(decided.reason.rawValue)", default: 0] += 1 }
     return decided

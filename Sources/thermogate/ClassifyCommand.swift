@@ -3,6 +3,7 @@ import Foundation
 import ThermoConfiguration
 import ThermoCore
 import ThermoGateway
+import ThermoStore
 import ThermoTools
 
 struct ClassifyCommand: ParsableCommand {
@@ -28,6 +29,13 @@ struct ClassifyCommand: ParsableCommand {
   @Option(help: "YAML configuration (thresholds, detector, body model, per-device calibration and warm-up).")
   var config: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Staff directory CSV (work_id,name,department,role,valid_from,valid_until,status): every screening also "
+        + "gets the access decision an access-mode entrance would give, the person column being the ID shown.",
+      valueName: "file"))
+  var directory: String?
+
   func run() throws {
     var standardError = StandardError()
     let settings: ScreeningSettings
@@ -39,6 +47,20 @@ struct ClassifyCommand: ParsableCommand {
       print(error.description, to: &standardError)
       throw ExitCode(1)
     }
+    var accessDirectory: AccessDirectory?
+    if let directory {
+      guard let data = FileManager.default.contents(atPath: directory) else {
+        print("error: \(directory): cannot read the staff directory", to: &standardError)
+        throw ExitCode(1)
+      }
+      do {
+        accessDirectory = AccessDirectory(
+          staff: try DirectoryCSV.parse(String(decoding: data, as: UTF8.self), file: directory))
+      } catch {
+        print(error.description, to: &standardError)
+        throw ExitCode(1)
+      }
+    }
     let source: LineSource
     do {
       source = try LineSource(path: file)
@@ -47,7 +69,7 @@ struct ClassifyCommand: ParsableCommand {
       throw ExitCode(1)
     }
     var parser = ReadingParser(source: source.name)
-    var runner = ClassifyRunner(settings: settings, mode: mode)
+    var runner = ClassifyRunner(settings: settings, mode: mode, directory: accessDirectory)
     var badRows = 0
     var decisions = 0
     source.forEach { line, number in

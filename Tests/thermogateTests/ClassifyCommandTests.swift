@@ -122,3 +122,48 @@ final class ClassifyCommandTests: XCTestCase {
     XCTAssertTrue(unwritable.errors.hasPrefix("error: cannot write '/nonexistent/dir/model.yaml'"), unwritable.errors)
   }
 }
+
+extension ClassifyCommandTests {
+  /// The bundled example against the bundled directory: every screening line carries the
+  /// decision an access-mode entrance gives, with its reason.
+  func testADirectoryGivesEveryScreeningItsAccessDecision() throws {
+    let example = CLI.packageRoot.appendingPathComponent("examples/samples.csv").path
+    let staff = CLI.packageRoot.appendingPathComponent("examples/staff.csv").path
+    let result = try run(["classify", example, "--directory", staff])
+    XCTAssertEqual(result.status, 0, result.errors)
+    let rows = try decisions(result.output).filter { $0["event"] as? String == "screening" }
+    let access = rows.map { row -> String in
+      let decision = row["access"] as? [String: Any]
+      return
+        "\(row["person"] as? String ?? "-"):\(decision?["outcome"] as? String ?? "?")/\(decision?["reason"] as? String ?? "?")"
+    }
+    XCTAssertEqual(
+      access,
+      [
+        "W-1001:granted/normal", "W-2001:denied/expired_id", "W-1002:denied/blocked_id", "W-2002:denied/elevated",
+        "W-1003:denied/elevated", "W-2003:granted/normal", "W-1004:denied/unknown_id", "W-2002:granted/normal",
+        "W-1003:denied/fever", "W-2004:granted/normal", "-:denied/device_fault", "W-1006:denied/retry",
+        "-:denied/no_id",
+      ])
+    XCTAssertTrue(result.errors.contains("access: denied/blocked_id 1"), result.errors)
+  }
+
+  func testABadDirectoryIsNamedByLineAndFieldAndNothingIsClassified() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tg-dir-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let staff = directory.appendingPathComponent("staff.csv")
+    try """
+    work_id,name,department,role,valid_from,valid_until,status
+    W-1,A,X,staff,,,active
+    W-1,B,X,staff,,,active
+    W-2,C,X,staff,,2026-13-01,active
+    """.write(to: staff, atomically: true, encoding: .utf8)
+    let example = CLI.packageRoot.appendingPathComponent("examples/samples.csv").path
+    let result = try run(["classify", example, "--directory", staff.path])
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.errors.contains("staff.csv:3: field work_id"), result.errors)
+    XCTAssertTrue(result.errors.contains("staff.csv:4: field valid_until"), result.errors)
+    XCTAssertEqual(result.output, "")
+  }
+}
