@@ -4,11 +4,15 @@ import ThermoCore
 import ThermoDaemon
 import ThermoDevices
 import ThermoSimulation
+import ThermoStore
 
 /// The demo's site: six entrances, each with a simulated thermometer speaking its real protocol
 /// (four MCP2221A + MLX90614 bridges and a CP2112 in-process, an Optris and a PyroUSB behind
 /// pseudo-terminals so the serial path runs too), simulated people with work IDs typed at
-/// simulated badge readers, and a simulated relay board channel per turnstile.
+/// simulated badge readers, and a simulated relay board channel per turnstile. The entrances run
+/// in `access` mode against a generated staff directory of `staffCount` work IDs: a few of them
+/// expired, blocked or missing from the directory, and a few people who come as visitors with
+/// a pass a guard issued.
 public struct DemoSite {
   public struct Settings: Sendable {
     public var seed: UInt64 = 1
@@ -18,6 +22,7 @@ public struct DemoSite {
     public var stateDirectory = "state/demo"
     /// The API token, if the person running the demo set one.
     public var token: Secret?
+    public var mode = AccessMode.access
 
     public init() {}
   }
@@ -26,6 +31,13 @@ public struct DemoSite {
     ("north", "mcp2221"), ("south", "mcp2221"), ("east", "mcp2221"), ("west", "cp2112"), ("garage", "optris"),
     ("lobby", "pyrousb"),
   ]
+
+  /// The simulated people carry work IDs E10000 to E10599.
+  public static let staffCount = 600
+  /// Work IDs past the directory's end: shown, never registered.
+  static let unknownIDs = 580..<590
+  /// People who come as visitors: they show a pass code instead of a work ID.
+  static let visitorIDs = 590..<600
 
   public let configuration: GatewayConfiguration
   /// The serial heads' simulators behind their ptys, running until `stop()`.
@@ -40,6 +52,7 @@ public struct DemoSite {
     var people = EntranceScene.Settings()
     people.arrivalsPerMinute = arrivals
     people.febrileShare = febrile
+    people.staffCount = Self.staffCount
 
     var configuration = GatewayConfiguration(file: "<demo>")
     configuration.site = "demo"
@@ -74,18 +87,47 @@ public struct DemoSite {
       default:
         address =
           "sim:\(entrance.kind)?seed=\(entranceSeed)&arrivals=\(arrivals)&febrile=\(febrile)"
-          + "&cold=\(people.coldArrivalShare)"
+          + "&cold=\(people.coldArrivalShare)&staff=\(Self.staffCount)"
       }
       // The simulated heads read true: no "never calibrated" notices in the demo.
       configuration.screening.devices[address] = ScreeningSettings.DeviceSettings(
         calibration: DeviceCalibration(id: "simulator"))
-      configuration.entrances.append(
-        GatewayConfiguration.Entrance(
-          name: name, thermometer: try DeviceAddress(parsing: address), badge: .simulated,
-          gate: try DeviceAddress(parsing: "sim:relay?channel=\(index + 1)")))
+      var binding = GatewayConfiguration.Entrance(
+        name: name, thermometer: try DeviceAddress(parsing: address), badge: .simulated,
+        gate: try DeviceAddress(parsing: "sim:relay?channel=\(index + 1)"))
+      binding.access = AccessSettings(mode: settings.mode)
+      configuration.entrances.append(binding)
     }
+    try Self.registerPeople(in: configuration, at: clock.wallNow(), desk: desk)
     self.configuration = configuration
     self.hosts = hosts
+  }
+
+  /// The site's staff directory and today's visitor passes, in the demo's database.
+  static func registerPeople(in configuration: GatewayConfiguration, at now: Double, desk: SimulatedBadgeDesk) throws {
+    try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true)
+    let store = try AlertStore(path: configuration.databasePath)
+    var members: [StaffMember] = []
+    for number in 0..<unknownIDs.lowerBound {
+      var member = StaffMember(
+        workID: workID(number), name: "Staff \(number)", department: ["Finance", "Planning", "Records"][number % 3],
+        role: "staff")
+      // A dozen contracts ended yesterday, half a dozen badges are blocked.
+      if number < 12 { member.validUntil = now - 86_400 }
+      if (12..<18).contains(number) { member.blocked = true }
+      members.append(member)
+    }
+    try store.importDirectory(members, source: "demo", by: "demo", at: now)
+    for number in visitorIDs {
+      let pass = try store.issueVisitorPass(
+        name: "Visitor \(number - visitorIDs.lowerBound + 1)", host: workID(100), hours: 8, phone: "13800138000",
+        issuedBy: "demo guard", at: now, policy: configuration.personIDs)
+      desk.show(pass.code, insteadOf: workID(number))
+    }
+  }
+
+  static func workID(_ number: Int) -> String {
+    String(format: "E%05d", 10_000 + number)
   }
 
   public func stop() {

@@ -47,7 +47,13 @@ public actor DemoStatusBoard {
         return "last: \(screening.screeningClass)\(body) \(screening.person ?? "")"
       } ?? "last: -"
     let gate = entrance.gateHeld ? "  GATE HELD" : ""
-    return "\(name) \(state) \(last.padding(toLength: 34, withPad: " ", startingAt: 0)) \(counts)\(gate)"
+    let decision =
+      entrance.lastDecision.map { "\($0.outcome == "granted" ? "IN " : "NO ")\($0.reason)" } ?? ""
+    let access =
+      entrance.todayAccess.isEmpty
+      ? "" : "  in \(entrance.todayAccess["granted"] ?? 0), denied \(entrance.todayAccess["denied"] ?? 0)"
+    return "\(name) \(state) \(last.padding(toLength: 34, withPad: " ", startingAt: 0)) "
+      + "\(decision.padding(toLength: 16, withPad: " ", startingAt: 0)) \(counts)\(access)\(gate)"
   }
 
   public func summary(since clock: GatewayClock) {
@@ -65,6 +71,17 @@ public actor DemoStatusBoard {
     let byKind = Dictionary(grouping: recent, by: \.kind.rawValue).map { "\($0.key) \($0.value.count)" }.sorted()
     print(
       "  \(screenings) screening(s) registered; \(recent.count) alert(s) raised (\(byKind.joined(separator: ", ")))")
+    let decisions = (try? store?.passageCounts(since: startedAt - 1)) ?? []
+    if !decisions.isEmpty {
+      var byReason: [String: Int] = [:]
+      for count in decisions { byReason["\(count.outcome) \(count.reason)", default: 0] += count.count }
+      let granted = decisions.filter { $0.outcome == "granted" }.reduce(0) { $0 + $1.count }
+      let denied = byReason.filter { $0.key.hasPrefix("denied") }.sorted { $0.key < $1.key }
+        .map { "\($0.key.dropFirst("denied ".count)) \($0.value)" }
+      print(
+        "  access: \(granted) let in, \(decisions.reduce(0) { $0 + $1.count } - granted) denied "
+          + "(\(denied.joined(separator: ", ")))")
+    }
     if let store { print("  register and alerts in \(store.path)") }
   }
 }

@@ -25,6 +25,7 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
           "blackbody": "true: the sensor faces a simulated blackbody (calibration)",
           "offset": "the simulated sensor's true offset, °C (with blackbody)",
           "gain": "the simulated sensor's true gain (with blackbody)", "noise": "reading noise, °C",
+          "staff": "how many work IDs the simulated people carry, 1–90000",
         ]
       }
     }
@@ -133,6 +134,7 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
     case "seed": return Int(value) != nil
     case "febrile", "cold": return Double(value).map { (0...1).contains($0) } ?? false
     case "arrivals": return Double(value).map { $0 > 0 && $0 <= 600 } ?? false
+    case "staff": return integer(value).map { (1...90_000).contains($0) } ?? false
     case "blackbody": return value == "true"
     case "offset": return Double(value).map { abs($0) <= 10 } ?? false
     case "gain": return Double(value).map { $0 > 0.5 && $0 < 2 } ?? false

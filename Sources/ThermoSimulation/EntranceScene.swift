@@ -43,6 +43,8 @@ public struct EntranceScene: Sendable {
     /// a fresh skin reading. Infinity: nobody comes back.
     public var recheckBodyC = 37.2
     public var recheckDelaySeconds = 120.0
+    /// People carry work IDs E10000 up to E10000 + this − 1 (a site's staff, for a directory).
+    public var staffCount = 90_000
 
     public init() {}
   }
@@ -96,7 +98,7 @@ public struct EntranceScene: Sendable {
       ? random.normal(mean: 38.6, standardDeviation: 0.5) : random.normal(mean: 36.8, standardDeviation: 0.3)
     let skinC = skin(forBody: bodyC, fromTheCold: isFromTheCold)
     let visitor = Visitor(
-      workID: String(format: "E%05d", 10_000 + Int(random.next() % 90_000)),
+      workID: String(format: "E%05d", 10_000 + Int(random.next() % UInt64(max(1, settings.staffCount)))),
       arrival: arrival, bodyC: bodyC, skinC: skinC,
       standSeconds: Double.random(in: 0..<1, using: &random) < settings.passThroughShare
         ? Double.random(in: 0.1...0.5, using: &random) : Double.random(in: settings.standSeconds, using: &random),

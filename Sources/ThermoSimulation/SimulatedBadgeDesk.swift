@@ -6,6 +6,8 @@ import ThermoDevices
 /// assembler as a real reader's node, then handed to the entrance it was read at.
 public final class SimulatedBadgeDesk: BadgeFeed {
   private let listeners = Mutex<[String: @Sendable (String, Double) -> Void]>([:])
+  /// Credentials some people show instead of a work ID (a visitor's pass code).
+  private let substitutes = Mutex<[String: String]>([:])
 
   public init() {}
 
@@ -17,9 +19,15 @@ public final class SimulatedBadgeDesk: BadgeFeed {
     _ = listeners.withLock { $0.removeValue(forKey: entrance) }
   }
 
+  /// From now on the person with `workID` shows `credential` instead (a visitor pass code).
+  public func show(_ credential: String, insteadOf workID: String) {
+    substitutes.withLock { $0[workID] = credential }
+  }
+
   /// A visitor shows their card at `entrance`.
   public func present(_ workID: String, at entrance: String, time: Double) {
-    guard let id = Self.read(workID, at: time) else { return }
+    let shown = substitutes.withLock { $0[workID] } ?? workID
+    guard let id = Self.read(shown, at: time) else { return }
     let deliver = listeners.withLock { $0[entrance] }
     deliver?(id, time)
   }

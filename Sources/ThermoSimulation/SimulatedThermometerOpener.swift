@@ -26,12 +26,13 @@ public struct SimulatedThermometerOpener: ThermometerOpening {
   }
 
   /// The simulated people a `sim:` address shows: `seed`, `febrile` (share), `cold` (share of
-  /// arrivals from outdoors), `arrivals` (per minute).
+  /// arrivals from outdoors), `arrivals` (per minute), `staff` (how many work IDs they carry).
   public static func scene(for address: DeviceAddress) -> EntranceScene {
     var settings = EntranceScene.Settings()
     if let share = address.numberOption("febrile") { settings.febrileShare = share }
     if let share = address.numberOption("cold") { settings.coldArrivalShare = share }
     if let rate = address.numberOption("arrivals") { settings.arrivalsPerMinute = rate }
+    if let staff = address.integerOption("staff"), staff > 0 { settings.staffCount = staff }
     return EntranceScene(seed: UInt64(truncatingIfNeeded: address.integerOption("seed") ?? 1), settings: settings)
   }
 
