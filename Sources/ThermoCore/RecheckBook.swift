@@ -58,6 +58,24 @@ public struct RecheckBook: Sendable {
     return RecheckLink(id: entry.id, role: role, openedAt: entry.openedAt, deadline: entry.deadline)
   }
 
+  /// Re-checks carried over from the record after a restart, and the last number given out:
+  /// numbering goes on from there, and the people still get their re-check.
+  mutating func restore(_ windows: [OpenRecheck], lastID: Int) {
+    self.lastID = max(self.lastID, lastID, windows.map(\.id).max() ?? 0)
+    for window in windows where !entries.contains(where: { $0.id == window.id }) && entries.count < capacity {
+      entries.append(
+        Entry(
+          id: window.id, person: window.person, openedAt: window.openedAt, deadline: window.deadline,
+          bodyC: window.bodyC))
+    }
+  }
+
+  /// A restored re-check names its person as the register keeps them (perhaps protected); once
+  /// the person shows their ID again, the re-check is theirs under the ID as read.
+  mutating func relink(person stored: String, to presented: String) {
+    for index in entries.indices where entries[index].person == stored { entries[index].person = presented }
+  }
+
   /// Removes and returns one re-check whose window closed before `time`, earliest first.
   mutating func nextExpired(asOf time: Seconds) -> RecheckExpiry? {
     if !evicted.isEmpty { return evicted.removeFirst() }
@@ -83,6 +101,14 @@ public struct RecheckBook: Sendable {
 
 /// A re-check window still open: who must come back, and by when.
 public struct OpenRecheck: Sendable, Equatable {
+  public init(id: Int, person: String?, openedAt: Seconds, deadline: Seconds, bodyC: Celsius) {
+    self.id = id
+    self.person = person
+    self.openedAt = openedAt
+    self.deadline = deadline
+    self.bodyC = bodyC
+  }
+
   public var id: Int
   public var person: String?
   public var openedAt: Seconds

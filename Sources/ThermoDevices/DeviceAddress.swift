@@ -26,6 +26,7 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
           "offset": "the simulated sensor's true offset, °C (with blackbody)",
           "gain": "the simulated sensor's true gain (with blackbody)", "noise": "reading noise, °C",
           "staff": "how many work IDs the simulated people carry, 1–90000",
+          "state": "a file the simulated relay board latches its relays in, across restarts",
         ]
       }
     }
@@ -135,6 +136,7 @@ public struct DeviceAddress: Sendable, Equatable, CustomStringConvertible {
     case "febrile", "cold": return Double(value).map { (0...1).contains($0) } ?? false
     case "arrivals": return Double(value).map { $0 > 0 && $0 <= 600 } ?? false
     case "staff": return integer(value).map { (1...90_000).contains($0) } ?? false
+    case "state": return !value.isEmpty
     case "blackbody": return value == "true"
     case "offset": return Double(value).map { abs($0) <= 10 } ?? false
     case "gain": return Double(value).map { $0 > 0.5 && $0 < 2 } ?? false

@@ -82,9 +82,12 @@ public struct GatewayDaemon: Sendable {
     // One set of relays for the daemon's life: a reload must not leave a second owner of a board
     // (or its hold timers) behind.
     let gate = GateRelays(gates: [:], relays: USBRelayOpener(usb: nil), status: nil, clock: options.clock)
+    var firstStart = true
     while true {
       do {
-        let group = try await makeGroup(configuration, registry: registry, carried: carried, gate: gate)
+        let group = try await makeGroup(
+          configuration, registry: registry, carried: carried, gate: gate, firstStart: firstStart)
+        firstStart = false
         await control.started(group)
         try await group.run()
         lastGood = configuration
@@ -109,7 +112,7 @@ public struct GatewayDaemon: Sendable {
 
   private func makeGroup(
     _ configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry,
-    carried: PipelineCarryOver, gate: GateRelays
+    carried: PipelineCarryOver, gate: GateRelays, firstStart: Bool
   ) async throws -> ServiceGroup {
     let clock = options.clock
     try FileManager.default.createDirectory(
@@ -148,6 +151,12 @@ public struct GatewayDaemon: Sendable {
     let outlet = GatewayOutlet(
       store: store, dispatcher: dispatcher, personIDs: configuration.personIDs, gate: gate,
       statusPublishers: sinks.compactMap { $0 as? MQTTSink })
+    let recovery = StartupRecovery(store: store, configuration: configuration, clock: clock)
+    if firstStart {
+      // Before anyone is screened: the turnstiles as the record says, the missing alerts raised.
+      await gate.restore(await recovery.holds())
+      await recovery.raiseMissingAlerts(through: outlet)
+    }
     var services: [any Service] = [
       DispatcherService(
         dispatcher: dispatcher, sinkNames: sinks.map(\.name), drainTimeout: options.drainTimeout, clock: clock)
@@ -178,7 +187,9 @@ public struct GatewayDaemon: Sendable {
       let pipelineConfiguration = configuration.pipelineConfiguration(for: entrance)
       let previous = carried.take(entrance.name)
       let carriedPipeline = previous.flatMap { $0.0 == pipelineConfiguration ? $0.2 : nil }
-      let pipeline = carriedPipeline ?? EntrancePipeline(configuration: pipelineConfiguration)
+      var pipeline = carriedPipeline ?? EntrancePipeline(configuration: pipelineConfiguration)
+      if carriedPipeline == nil { await recovery.restoreRechecks(into: &pipeline, entrance: entrance.name) }
+      let startingPipeline = pipeline
       // The same thermometer, kept powered through the reload: its warm-up does not start over.
       let keepsWarmUp = carriedPipeline != nil && previous?.1 == entrance.thermometer
       let personIDs = configuration.personIDs
@@ -190,7 +201,8 @@ public struct GatewayDaemon: Sendable {
           binding: entrance, devices: devices, settings: settings, clock: clock, readers: readers,
           makeMonitor: {
             EntranceMonitor(
-              entrance: entrance.name, thermometer: thermometer, pipeline: pipeline, outlet: outlet, status: status,
+              entrance: entrance.name, thermometer: thermometer, pipeline: startingPipeline, outlet: outlet,
+              status: status,
               personIDs: personIDs, calibration: calibration, calibrationKey: calibrationKey,
               keepsWarmUp: keepsWarmUp,
               requiresCalibration: entrance.thermometer.driver != .sim

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import ThermoDevices
 
@@ -17,7 +18,7 @@ public final class SimulatedRelays: RelayOpening {
     return try boards.withLock { boards throws(DeviceFault) -> SimulatedRelay in
       if let board = boards[key] { return board }
       let board: SimulatedRelay
-      do { board = try SimulatedRelay() } catch {
+      do { board = try SimulatedRelay(stateFile: address.options["state"]) } catch {
         throw DeviceFault(kind: .protocolError, message: "simulated relay board: \(error)")
       }
       boards[key] = board
@@ -34,17 +35,30 @@ public final class SimulatedRelays: RelayOpening {
 }
 
 /// One board model behind the real driver; a class, so every entrance on the board switches
-/// the same one.
+/// the same one. With a state file (`sim:relay?state=PATH`) its relays latch across processes as
+/// a real board's do: a gateway killed with a relay on finds it on when it starts again.
 final class SimulatedRelay: RelaySwitch, Sendable {
   private let board: Mutex<USBRelayBoard<SimulatedFeatureReportTransport<USBRelayModel>>>
+  private let stateFile: String?
 
-  init() throws {
-    let transport = SimulatedFeatureReportTransport(model: USBRelayModel(serial: "SIMRL", channelCount: 8))
-    board = Mutex(try USBRelayBoard(transport: transport, channelCount: 8))
+  init(stateFile: String? = nil) throws {
+    self.stateFile = stateFile
+    let latched = stateFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }.flatMap {
+      UInt8($0.trimmingCharacters(in: .whitespacesAndNewlines), radix: 2)
+    }
+    let model = USBRelayModel(serial: "SIMRL", channelCount: 8, bitmap: latched ?? 0)
+    board = Mutex(try USBRelayBoard(transport: SimulatedFeatureReportTransport(model: model), channelCount: 8))
   }
 
   func set(channel: Int, on: Bool) throws {
-    try board.withLock { board in try board.setChannel(channel, on: on) }
+    try board.withLock { board in
+      try board.setChannel(channel, on: on)
+      if let stateFile {
+        // Channel 8 first, as the relays sit on the board's label.
+        let bits = (1...8).reversed().map { board.transport.model.isOn($0) ? "1" : "0" }.joined()
+        try bits.write(toFile: stateFile, atomically: true, encoding: .utf8)
+      }
+    }
   }
 
   func isOn(_ channel: Int) -> Bool {

@@ -22,10 +22,11 @@ public struct USBRelayModel: HIDControlDeviceModel {
   public var garbageReply: [UInt8]?
   public private(set) var isAttached = true
 
-  /// A board with `channelCount` relays (1–8, clamped) and a 5-character ID (padded with NULs or
+  /// A board with `channelCount` relays, latched as `bitmap` says, (1–8, clamped) and a 5-character ID (padded with NULs or
   /// cut to 5 bytes).
-  public init(serial: String, channelCount: Int) {
+  public init(serial: String, channelCount: Int, bitmap: UInt8 = 0) {
     self.channelCount = min(max(channelCount, 1), USBRelay.channelLimit)
+    self.bitmap = bitmap
     serialBytes = Array((Array(serial.utf8.prefix(USBRelay.serialLength)) + [0, 0, 0, 0, 0, 0]).prefix(6))
   }
 

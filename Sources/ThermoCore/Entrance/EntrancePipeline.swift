@@ -24,6 +24,18 @@ public struct EntrancePipeline: Sendable {
   /// The re-check windows still open, earliest deadline first.
   public var openRecheckWindows: [OpenRecheck] { recheckBook.openWindows }
 
+  /// The re-checks the record says were open when the gateway stopped (times on this
+  /// pipeline's clock), and the last re-check number given out.
+  public mutating func restoreRechecks(_ windows: [OpenRecheck], lastID: Int) {
+    recheckBook.restore(windows, lastID: lastID)
+  }
+
+  /// A person whose re-check was restored under their stored (protected) ID shows their ID:
+  /// the re-check is theirs under it from now on.
+  public mutating func relinkRecheck(person stored: String, to presented: String) {
+    recheckBook.relink(person: stored, to: presented)
+  }
+
   /// Starts (or restarts) the device's warm-up, e.g. when it is plugged in. Without a call the
   /// earliest sample's time counts as the connection time.
   public mutating func deviceConnected(at time: Seconds) {

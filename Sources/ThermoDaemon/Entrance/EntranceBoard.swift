@@ -34,6 +34,8 @@ struct EntranceBoard {
         fresh.todayAccess = restored.todayAccess
       }
       fresh.mode = mode.rawValue
+      // Set by the relays at start (a hold the record still calls for), before this board.
+      fresh.gateHeld = $0?.gateHeld ?? false
       fresh.todayStartedAt = day.start
       fresh.calibration = calibration.map(EntranceStatus.Calibration.init)
       fresh.calibrationRequired = requiresCalibration

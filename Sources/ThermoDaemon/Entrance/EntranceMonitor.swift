@@ -155,6 +155,8 @@ public struct EntranceMonitor {
     case .badge(let id, let time):
       await refreshDirectory(at: time, force: false)
       let key = personIDs.protect(id) ?? id
+      // A re-check restored from the register names the person as it keeps them.
+      if key != id { machine.pipeline.relinkRecheck(person: key, to: id) }
       let credential = directory.check(key, presented: id, atWall: wall)
       await perform(machine.present(credential, at: time))
 

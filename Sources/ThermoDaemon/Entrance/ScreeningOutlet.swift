@@ -42,6 +42,11 @@ public struct PassageRecord: Sendable {
 public struct RegisteredIDs: Sendable, Equatable {
   public var screenings: [Int64?]
   public var passages: [Int64]
+
+  public init(screenings: [Int64?], passages: [Int64]) {
+    self.screenings = screenings
+    self.passages = passages
+  }
 }
 
 extension ScreeningOutlet {

@@ -77,12 +77,7 @@ public actor GateRelays: GateOutput {
   public func hold(entrance: String, alertID: Int64) async throws {
     guard !released.contains(alertID), !releaseEntrances.contains(entrance) else { return }
     holds[entrance, default: []].insert(alertID)
-    let expiry = clock.monotonicNow() + maximumHold
-    let clock = clock
-    Task {
-      try? await clock.sleep(untilMonotonic: expiry)
-      await self.expire(entrance, alertID: alertID)
-    }
+    expire(entrance, alertID: alertID, at: clock.monotonicNow() + maximumHold)
     guard let command = submit(entrance) else { return }
     do {
       try await command.wait()
@@ -91,6 +86,32 @@ public actor GateRelays: GateOutput {
       holds[entrance]?.remove(alertID)
       try? await follow(entrance)
       throw error
+    }
+  }
+
+  private func expire(_ entrance: String, alertID: Int64, at expiry: Double) {
+    let clock = clock
+    Task {
+      try? await clock.sleep(untilMonotonic: expiry)
+      await self.expire(entrance, alertID: alertID)
+    }
+  }
+
+  /// At start, before anyone is screened: every configured turnstile is set to what the record
+  /// says — held for the alerts whose hold is still due, released otherwise (a relay board
+  /// keeps its state across a crash, so it must not be trusted to be off).
+  public func restore(_ restored: [StartupRecovery.Hold]) async {
+    for hold in restored where gates[hold.entrance] != nil && !releaseEntrances.contains(hold.entrance) {
+      holds[hold.entrance, default: []].insert(hold.alertID)
+      expire(hold.entrance, alertID: hold.alertID, at: hold.until)
+      logger.notice("\(hold.entrance): turnstile held again for alert \(hold.alertID), as before the restart")
+    }
+    for entrance in gates.keys.sorted() {
+      do {
+        try await follow(entrance)
+      } catch {
+        logger.error("\(entrance): the turnstile relay could not be set at start (\(error)); trying again")
+      }
     }
   }
 

@@ -1,0 +1,98 @@
+import Testing
+import ThermoCore
+import ThermoDaemon
+import ThermoDispatch
+import ThermoStore
+
+/// An outlet with a slow disk: it notes what the entrance had already shown when the register
+/// write began, and when the turnstile was released.
+actor SlowDiskOutlet: ScreeningOutlet {
+  let status: GatewayStatus
+  let directory: AccessDirectory
+  var events: [String] = []
+  var passages: [AccessDecision] = []
+
+  init(status: GatewayStatus, directory: AccessDirectory) {
+    self.status = status
+    self.directory = directory
+  }
+
+  func record(_ decision: Decision, entrance: String, device: String?) async -> Int64? { 1 }
+  func raise(_ alert: Alert) async -> Int64? {
+    events.append("alert \(alert.kind.rawValue)")
+    return 1
+  }
+  func resolve(_ kind: AlertKind, entrance: String, device: String?, at time: Double) async {}
+  func isSilenced(entrance: String, at time: Double) async -> Bool { false }
+  func releaseGate(entrance: String, alertID: Int64) async {}
+
+  func register(screenings: [Decision], passages: [PassageRecord], entrance: String, device: String?) async
+    -> RegisteredIDs?
+  {
+    let shown = status.status(of: entrance)?.lastDecision
+    events.append("write begins, shown: \(shown.map { "\($0.outcome) \($0.reason)" } ?? "nothing")")
+    try? await Task.sleep(for: .milliseconds(200))
+    self.passages += passages.map(\.decision)
+    events.append("committed \(passages.map { "\($0.decision.outcome.rawValue) \($0.decision.reason.rawValue)" })")
+    return RegisteredIDs(
+      screenings: screenings.indices.map { Int64($0 + 1) }, passages: passages.indices.map { Int64($0 + 1) })
+  }
+
+  func releasePassage(entrance: String) async -> Bool {
+    events.append("released")
+    return true
+  }
+
+  func accessDirectory(newerThan version: Int?, at wall: Double) async -> (version: Int, directory: AccessDirectory)? {
+    version == 1 ? nil : (1, directory)
+  }
+}
+
+@Suite struct AccessMonitorTests {
+  func pass(from start: Double, skinC: Double) -> [Sample] {
+    (0..<60).map { index in
+      let time = start + Double(index) * 0.1
+      let present = index >= 5 && index < 40
+      return Sample(time: time, objectC: present ? skinC : 21.5, ambientC: 22)
+    }
+  }
+
+  func monitor() -> (EntranceMonitor, SlowDiskOutlet, GatewayStatus) {
+    let status = GatewayStatus(entrances: ["north"])
+    let outlet = SlowDiskOutlet(
+      status: status,
+      directory: AccessDirectory(staff: [StaffMember(workID: "E1"), StaffMember(workID: "E2", blocked: true)]))
+    let monitor = EntranceMonitor(
+      entrance: "north", thermometer: "sim:mlx90614", pipeline: EntrancePipeline(), outlet: outlet, status: status,
+      personIDs: .plain, access: AccessSettings(mode: .access), clock: .manual(at: 1000))
+    return (monitor, outlet, status)
+  }
+
+  @Test func aDenialIsShownBeforeTheDiskAndAGrantReleasedOnlyAfterIt() async throws {
+    var (monitor, outlet, status) = monitor()
+    await monitor.handle(.opened(device: "sim:mlx90614", at: 1000))
+    // A blocked badge: denied at once, on the board before its record is written.
+    await monitor.handle(.badge("E2", at: 1000.5))
+    #expect(await outlet.events.first == "write begins, shown: denied blocked_id")
+    #expect(status.status(of: "north")?.guardLine?.instruction == "see_guard")
+
+    // A valid badge, then a normal reading: registered, and only then released.
+    await monitor.handle(.badge("E1", at: 1010))
+    for sample in pass(from: 1010, skinC: 35.5) { await monitor.handle(.sample(sample)) }
+    let events = await outlet.events
+    let committed = try #require(events.firstIndex(of: "committed [\"granted normal\"]"))
+    let released = try #require(events.firstIndex(of: "released"))
+    #expect(committed < released, "\(events)")
+    #expect(status.status(of: "north")?.lastDecision?.outcome == "granted")
+    #expect(status.status(of: "north")?.todayAccess == ["denied": 1, "granted": 1])
+  }
+
+  @Test func aReadingWithoutAnIDIsNeverLetThrough() async throws {
+    var (monitor, outlet, _) = monitor()
+    await monitor.handle(.opened(device: "sim:mlx90614", at: 1000))
+    for sample in pass(from: 1010, skinC: 35.5) { await monitor.handle(.sample(sample)) }
+    await monitor.handle(.tick(1040))
+    #expect(await outlet.passages.map(\.reason) == [.noID])
+    #expect(!(await outlet.events.contains("released")))
+  }
+}
