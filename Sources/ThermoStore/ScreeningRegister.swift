@@ -50,6 +50,10 @@ public struct RegisterEntry: Sendable, Equatable {
   public var recheckRole: String?
   public var person: String?
   public var sampleCount: Int
+  /// The access decision that rests on this screening, when read back from the register.
+  public var accessOutcome: String?
+  public var accessReason: String?
+  public var accessHolder: String?
 
   /// The entry for a core decision; `person` is the ID as read, protected by `policy`.
   public init(decision: Decision, entrance: String, device: String?, policy: PersonIDPolicy) {
@@ -96,6 +100,9 @@ public struct RegisterEntry: Sendable, Equatable {
     recheckRole = row["recheck_role"]
     person = row["person"]
     sampleCount = row["sample_count"]
+    accessOutcome = row["access_outcome"]
+    accessReason = row["access_reason"]
+    accessHolder = row["access_holder"]
   }
 }
 
@@ -138,7 +145,12 @@ extension AlertStore {
     do {
       return try database.read { db in
         try Row.fetchAll(
-          db, sql: "SELECT * FROM screening WHERE time >= ? AND time < ? ORDER BY time, id LIMIT ?",
+          db,
+          sql: """
+            SELECT s.*, p.outcome AS access_outcome, p.reason AS access_reason, p.holder AS access_holder
+            FROM screening s LEFT JOIN passage p ON p.id = (SELECT MIN(id) FROM passage WHERE screening_id = s.id)
+            WHERE s.time >= ? AND s.time < ? ORDER BY s.time, s.id LIMIT ?
+            """,
           arguments: [since.isFinite ? since : -1e18, until.isFinite ? until : 1e18, limit]
         ).map(RegisterEntry.init(row:))
       }

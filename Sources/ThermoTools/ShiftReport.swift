@@ -80,6 +80,9 @@ public struct ShiftReport: Sendable {
     public var attempts: Int
     /// A fever anywhere in the window (a later normal reading does not undo it).
     public var hadFever: Bool
+    /// Times the gate turned the person away in the window (any reason: an expired ID, no
+    /// reading, an elevated one), oldest first.
+    public var denials: [PassageEntry] = []
     public var isScreened: Bool { screening != nil }
     /// A fever, or an elevated reading not cleared by a later normal one.
     public var needsAttention: Bool { hadFever || screening.map { $0.screeningClass != "normal" } ?? true }
@@ -88,16 +91,26 @@ public struct ShiftReport: Sendable {
   public var lines: [Line]
 
   /// `window`: how long before a shift a screening counts (and until the shift starts).
-  public init(roster: ShiftRoster, register: [RegisterEntry], personIDs: PersonIDPolicy, window: Double) {
+  /// Staff on the roster the gate denied at least once before their shift.
+  public var deniedStaff: Int { lines.filter { !$0.denials.isEmpty }.count }
+
+  public init(
+    roster: ShiftRoster, register: [RegisterEntry], passages: [PassageEntry] = [], personIDs: PersonIDPolicy,
+    window: Double
+  ) {
     lines = roster.entries.map { entry in
       let token = personIDs.protect(entry.workID)
       let own = register.filter {
         $0.person != nil && $0.person == token && $0.time >= entry.shiftStart - window && $0.time <= entry.shiftStart
       }
       let decisive = own.filter { ["normal", "elevated", "fever"].contains($0.screeningClass) }
+      let denials = passages.filter {
+        $0.outcome == "denied" && $0.person != nil && $0.person == token && $0.time >= entry.shiftStart - window
+          && $0.time <= entry.shiftStart
+      }
       return Line(
         entry: entry, screening: decisive.max { $0.time < $1.time }, attempts: own.count - decisive.count,
-        hadFever: decisive.contains { $0.screeningClass == "fever" })
+        hadFever: decisive.contains { $0.screeningClass == "fever" }, denials: denials)
     }
   }
 }

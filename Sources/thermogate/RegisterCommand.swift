@@ -62,6 +62,12 @@ struct ShiftReportCommand: ParsableCommand {
   var timeZone: String?
   @Flag(help: "One JSON object per person.") var json = false
 
+  /// The gate's denials of the person, e.g. "; denied at the gate 2× (expired_id, no_id)".
+  static func denied(_ line: ShiftReport.Line) -> String {
+    guard !line.denials.isEmpty else { return "" }
+    return "; denied at the gate \(line.denials.count)× (\(line.denials.map(\.reason).joined(separator: ", ")))"
+  }
+
   func validate() throws {
     guard windowHours > 0, windowHours <= 24 else {
       throw ValidationError("--window-hours must be above 0 and at most 24")
@@ -112,8 +118,14 @@ struct ShiftReportCommand: ParsableCommand {
     let window = windowHours * 3600
     let earliest = shifts.entries.map(\.shiftStart).min() ?? 0
     let latest = shifts.entries.map(\.shiftStart).max() ?? 0
-    let register = try store.withStore { try $0.screenings(since: earliest - window, until: latest + 1) }
-    let report = ShiftReport(roster: shifts, register: register, personIDs: policy, window: window)
+    let (register, passages) = try store.withStore {
+      (
+        try $0.screenings(since: earliest - window, until: latest + 1),
+        try $0.passages(since: earliest - window, until: latest + 1)
+      )
+    }
+    let report = ShiftReport(
+      roster: shifts, register: register, passages: passages, personIDs: policy, window: window)
     for line in report.lines {
       let who = line.entry.name.map { "\(line.entry.workID) (\($0))" } ?? line.entry.workID
       if json {
@@ -127,22 +139,24 @@ struct ShiftReportCommand: ParsableCommand {
         object.add("body_c", line.screening?.bodyC, decimals: 1)
         object.add("entrance", line.screening?.entrance)
         object.add("attempts_without_result", line.attempts)
+        object.add("denied_at_gate", line.denials.count)
+        object.add("denied_reasons", line.denials.isEmpty ? nil : line.denials.map(\.reason).joined(separator: ","))
         print(object.string)
       } else if let screening = line.screening {
         let body = screening.bodyC.map { String(format: " %.1f °C", $0) } ?? ""
         let flag = line.needsAttention ? "  ← ATTENTION" : ""
         print(
-          "\(who)  shift \(Timestamp.format(line.entry.shiftStart))  screened \(Timestamp.format(screening.time)) at \(screening.entrance): \(screening.screeningClass)\(body)\(flag)"
+          "\(who)  shift \(Timestamp.format(line.entry.shiftStart))  screened \(Timestamp.format(screening.time)) at \(screening.entrance): \(screening.screeningClass)\(body)\(Self.denied(line))\(flag)"
         )
       } else {
         let tries = line.attempts > 0 ? " (\(line.attempts) attempt(s) without a result)" : ""
-        print("\(who)  shift \(Timestamp.format(line.entry.shiftStart))  NOT SCREENED\(tries)")
+        print("\(who)  shift \(Timestamp.format(line.entry.shiftStart))  NOT SCREENED\(tries)\(Self.denied(line))")
       }
     }
     let missing = report.lines.filter { !$0.isScreened }.count
     let attention = report.lines.filter { $0.isScreened && $0.needsAttention }.count
     print(
-      "\(report.lines.count) on the roster: \(report.lines.count - missing) screened, \(missing) not screened, \(attention) need attention",
+      "\(report.lines.count) on the roster: \(report.lines.count - missing) screened, \(missing) not screened, \(attention) need attention, \(report.deniedStaff) denied at the gate",
       to: &standardError)
     if missing > 0 || attention > 0 { throw ExitCode(1) }
   }

@@ -78,3 +78,22 @@ import ThermoCore
     #expect(missing.first.flatMap { Decision(entry: $0) }?.screeningClass == .fever)
   }
 }
+
+extension PassageAndRecoveryTests {
+  @Test func theExportedScreeningCarriesItsAccessDecision() throws {
+    let store = try AlertStore(path: temporaryDatabase())
+    let screening = decision(at: 100, .normal, person: "E1", recheck: nil)
+    var batch = RegisterBatch()
+    batch.screenings = [entry(screening), entry(decision(at: 120, .normal, person: "E2", recheck: nil))]
+    let granted = AccessDecision(
+      pass: 1, time: 100, outcome: .granted, reason: .normal, person: "E1", holder: .visitor, screening: screening,
+      mode: .access)
+    batch.passages = [(PassageEntry(decision: granted, entrance: "north", policy: .plain), 0)]
+    try store.register(batch)
+    let messages = try store.screenings().map(ScreeningMessage.init(entry:))
+    #expect(
+      messages.map(\.access) == [ScreeningMessage.Access(outcome: "granted", reason: "normal", holder: "visitor"), nil])
+    let text = WireJSON.string(messages[0])
+    #expect(text.contains(#""access_outcome":"granted""#) && text.contains(#""access_reason":"normal""#))
+  }
+}

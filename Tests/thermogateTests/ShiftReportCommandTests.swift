@@ -45,6 +45,16 @@ final class ShiftReportCommandTests: XCTestCase {
         decision: decision("E10004", at: shift - 86_400, .normal, body: 36.6), entrance: "north", device: "d",
         policy: policy),
     ])
+    // The gate turned Ben away (his contract had run out) and Caro (elevated).
+    var batch = RegisterBatch()
+    for (person, reason, time) in [("E10002", AccessReason.expiredID, shift - 700), ("E10003", .elevated, shift - 900)]
+    {
+      let denial = AccessDecision(
+        pass: 1, time: time, outcome: .denied, reason: reason, person: person, holder: nil, screening: nil,
+        mode: .access)
+      batch.passages.append((PassageEntry(decision: denial, entrance: "north", policy: policy), nil))
+    }
+    try store.register(batch)
     return path
   }
 
@@ -73,7 +83,12 @@ final class ShiftReportCommandTests: XCTestCase {
     XCTAssertEqual(byID["E10002"]?["attempts_without_result"] as? Int, 1)
     XCTAssertEqual(byID["E10003"]?["class"] as? String, "elevated")
     XCTAssertEqual(byID["E10004"]?["screened"] as? String, "no", "a screening the day before does not count")
-    XCTAssertTrue(run.errors.contains("4 on the roster: 2 screened, 2 not screened, 1 need attention"), run.errors)
+    XCTAssertEqual(byID["E10002"]?["denied_at_gate"] as? Int, 1)
+    XCTAssertEqual(byID["E10002"]?["denied_reasons"] as? String, "expired_id")
+    XCTAssertEqual(byID["E10001"]?["denied_at_gate"] as? Int, 0)
+    XCTAssertTrue(
+      run.errors.contains("4 on the roster: 2 screened, 2 not screened, 1 need attention, 2 denied at the gate"),
+      run.errors)
   }
 
   func testHashedIDsAreComparedHashedUnderTheSitesKey() throws {

@@ -126,6 +126,9 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
       thresholdSource: entry.thresholdSource, baselineC: entry.baselineC, guardBandC: entry.guardBandC,
       calibrationID: entry.calibrationID, bodyModelVersion: entry.bodyModelVersion,
       recheck: entry.recheckID.map { Recheck(id: $0, role: entry.recheckRole ?? "") }, sampleCount: entry.sampleCount)
+    if let outcome = entry.accessOutcome, let reason = entry.accessReason {
+      access = Access(outcome: outcome, reason: reason, holder: entry.accessHolder)
+    }
   }
 
   public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
@@ -147,6 +150,8 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     case recheckRole = "recheck_role"
     case sampleCount = "sample_count"
     case samples
+    case accessOutcome = "access_outcome"
+    case accessReason = "access_reason"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -214,5 +219,8 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     try container.encode(sampleCount, forKey: .sampleCount)
     try container.encode(sampleCount, forKey: .samples)
     try container.encodeIfPresent(access, forKey: .access)
+    // Flat too, for the export's CSV columns.
+    try container.encodeIfPresent(access?.outcome, forKey: .accessOutcome)
+    try container.encodeIfPresent(access?.reason, forKey: .accessReason)
   }
 }
