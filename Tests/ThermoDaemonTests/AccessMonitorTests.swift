@@ -38,6 +38,15 @@ actor SlowDiskOutlet: ScreeningOutlet {
       screenings: screenings.indices.map { Int64($0 + 1) }, passages: passages.indices.map { Int64($0 + 1) })
   }
 
+  func holdGate(entrance: String) async -> Int64? {
+    events.append("held")
+    return -7
+  }
+
+  func transferGateHold(entrance: String, from key: Int64, toAlert alertID: Int64) async {
+    events.append("hold \(key) to alert \(alertID)")
+  }
+
   func releasePassage(entrance: String) async -> Bool {
     events.append("released")
     return true
@@ -57,14 +66,14 @@ actor SlowDiskOutlet: ScreeningOutlet {
     }
   }
 
-  func monitor() -> (EntranceMonitor, SlowDiskOutlet, GatewayStatus) {
+  func monitor(mode: AccessMode = .access) -> (EntranceMonitor, SlowDiskOutlet, GatewayStatus) {
     let status = GatewayStatus(entrances: ["north"])
     let outlet = SlowDiskOutlet(
       status: status,
       directory: AccessDirectory(staff: [StaffMember(workID: "E1"), StaffMember(workID: "E2", blocked: true)]))
     let monitor = EntranceMonitor(
       entrance: "north", thermometer: "sim:mlx90614", pipeline: EntrancePipeline(), outlet: outlet, status: status,
-      personIDs: .plain, access: AccessSettings(mode: .access), clock: .manual(at: 1000))
+      personIDs: .plain, access: AccessSettings(mode: mode), clock: .manual(at: 1000))
     return (monitor, outlet, status)
   }
 
@@ -94,5 +103,17 @@ actor SlowDiskOutlet: ScreeningOutlet {
     await monitor.handle(.tick(1040))
     #expect(await outlet.passages.map(\.reason) == [.noID])
     #expect(!(await outlet.events.contains("released")))
+  }
+
+  @Test func aFreeFlowLaneIsHeldBeforeTheDiskAndTheHoldPassesToTheAlert() async throws {
+    var (monitor, outlet, _) = monitor(mode: .screen)
+    await monitor.handle(.opened(device: "sim:mlx90614", at: 1000))
+    for sample in pass(from: 1010, skinC: 37.2) { await monitor.handle(.sample(sample)) }
+    let events = await outlet.events
+    #expect(events.first == "held", "\(events)")
+    let write = try #require(events.firstIndex { $0.hasPrefix("write begins") })
+    let transfer = try #require(events.firstIndex(of: "hold -7 to alert 1"))
+    #expect(events.firstIndex(of: "held") ?? .max < write)
+    #expect(events.firstIndex(of: "alert elevated") ?? .max < transfer)
   }
 }

@@ -51,6 +51,9 @@ public struct EntranceMonitor {
   /// The credentials accepted, as last read from the store, and the version read.
   private var directory = AccessDirectory()
   private var directoryVersion: Int?
+  /// Holds taken at once in `screen` mode, by the time of the screening they were taken for,
+  /// until its alert is stored.
+  private var pendingHolds: [(time: Seconds, key: Int64)] = []
   /// Register rows of recent screenings, for an ID that pairs with a reading after its batch.
   private var recentScreeningIDs: [(time: Seconds, id: Int64)] = []
 
@@ -309,10 +312,12 @@ public struct EntranceMonitor {
           PassageRecord(decision: wallDecision, screening: index, screeningID: index == nil ? earlier : nil))
       case .access(.release(let pass)):
         releases.append(pass)
-      case .access(.hold):
-        // `screen` mode: the elevated or fever alert holds the turnstile through the gate sink,
-        // keyed by the alert, so that its acknowledgement or a cleared re-check releases it.
-        break
+      case .access(.hold(let pass)):
+        // `screen` mode: held now, before any record; the hold passes to the person's alert
+        // once it is stored, so its acknowledgement or a cleared re-check releases it.
+        if let key = await outlet.holdGate(entrance: entrance), let screening = heldScreening(pass, in: actions) {
+          pendingHolds.append((screening.time, key))
+        }
       case .access(.sendToSecondary(let pass, let recheck)):
         logger.notice("\(entrance): pass \(pass) to secondary screening (re-check \(recheck.id))")
       case .access(.guardLine(let line)):
@@ -342,8 +347,16 @@ public struct EntranceMonitor {
       }
     }
     for (index, screening) in screenings.enumerated() {
-      await screened(screening.wall, registerID: registered?.screenings[index] ?? nil)
+      let holdKey = pendingHolds.first { $0.time == screening.monotonic.time }?.key
+      pendingHolds.removeAll { $0.time == screening.monotonic.time }
+      await screened(screening.wall, registerID: registered?.screenings[index] ?? nil, holdKey: holdKey)
     }
+  }
+
+  /// The screening a `screen`-mode pass was held for.
+  private func heldScreening(_ pass: Int, in actions: [EntranceAction]) -> Decision? {
+    for case .access(.decided(let decision)) in actions where decision.pass == pass { return decision.screening }
+    return nil
   }
 
   private func onWallClock(_ monotonicDecision: Decision) -> Decision {
@@ -355,7 +368,7 @@ public struct EntranceMonitor {
   }
 
   /// A registered screening (wall time): shown, alerted, and its re-check's hold followed.
-  private mutating func screened(_ decision: Decision, registerID: Int64?) async {
+  private mutating func screened(_ decision: Decision, registerID: Int64?, holdKey: Int64?) async {
     metrics.screened(decision.screeningClass)
     board.record(decision, device: device, person: personIDs.protect(decision.person))
     if sensorFaultAlerted, [.normal, .elevated, .fever].contains(decision.screeningClass) {
@@ -365,6 +378,7 @@ public struct EntranceMonitor {
     if decision.screeningClass == .fault { sensorFaultAlerted = true }
     if let alert = alerts.screening(decision, device: device, registerID: registerID) {
       let alertID = await outlet.raise(alert)
+      if let holdKey, let alertID { await outlet.transferGateHold(entrance: entrance, from: holdKey, toAlert: alertID) }
       if decision.screeningClass == .elevated, let recheck = decision.recheck, recheck.role == .opened, let alertID {
         holds.opened(recheck: recheck.id, byAlert: alertID)
       }

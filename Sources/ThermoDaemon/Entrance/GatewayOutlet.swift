@@ -119,6 +119,14 @@ public struct GatewayOutlet: ScreeningOutlet {
     }
   }
 
+  public func holdGate(entrance: String) async -> Int64? {
+    await gate.holdNow(entrance: entrance)
+  }
+
+  public func transferGateHold(entrance: String, from key: Int64, toAlert alertID: Int64) async {
+    await gate.rekey(entrance: entrance, from: key, to: alertID)
+  }
+
   public func accessDirectory(newerThan version: Int?, at wall: Double) async -> (
     version: Int, directory: AccessDirectory
   )? {

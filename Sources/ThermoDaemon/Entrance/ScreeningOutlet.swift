@@ -27,6 +27,10 @@ public protocol ScreeningOutlet: Sendable {
     -> RegisteredIDs?
   /// Releases the entrance's turnstile for one passage; false when the relay did not do it.
   func releasePassage(entrance: String) async -> Bool
+  /// Holds a free-flow turnstile at once, before any record; returns the hold's key.
+  func holdGate(entrance: String) async -> Int64?
+  /// Gives the hold `key` to the alert raised for it, so its acknowledgement releases it.
+  func transferGateHold(entrance: String, from key: Int64, toAlert alertID: Int64) async
   /// The credentials the entrances accept, when they changed since `version` (nil: never read).
   func accessDirectory(newerThan version: Int?, at wall: Double) async -> (version: Int, directory: AccessDirectory)?
 }
@@ -53,6 +57,8 @@ extension ScreeningOutlet {
   public func stateChanged(entrance: String, to state: EntranceState) async {}
   public func calibration(for key: String) async -> CalibrationRecord? { nil }
   public func releasePassage(entrance: String) async -> Bool { true }
+  public func holdGate(entrance: String) async -> Int64? { nil }
+  public func transferGateHold(entrance: String, from key: Int64, toAlert alertID: Int64) async {}
   public func accessDirectory(newerThan version: Int?, at wall: Double) async -> (
     version: Int, directory: AccessDirectory
   )? { nil }

@@ -146,6 +146,28 @@ public actor GateRelays: GateOutput {
     try await follow(entrance)
   }
 
+  /// Holds a free-flow turnstile at once for a person being denied, before their alert exists
+  /// (the safe action never waits for the disk). Returns the hold's key; `rekey` gives the hold
+  /// to the alert once it is stored, so its acknowledgement releases it.
+  public func holdNow(entrance: String) async -> Int64? {
+    guard gates[entrance] != nil, !releaseEntrances.contains(entrance) else { return nil }
+    anonymousHolds -= 1
+    let key = anonymousHolds
+    do {
+      try await hold(entrance: entrance, alertID: key)
+    } catch {
+      logger.error("\(entrance): the turnstile could not be held (\(error)); trying again")
+    }
+    return key
+  }
+
+  /// The hold `key` now belongs to the alert `alertID` (and keeps its expiry).
+  public func rekey(entrance: String, from key: Int64, to alertID: Int64) {
+    guard !released.contains(alertID), holds[entrance]?.remove(key) != nil else { return }
+    holds[entrance, default: []].insert(alertID)
+    expire(entrance, alertID: alertID, at: clock.monotonicNow() + maximumHold)
+  }
+
   /// Releases every hold of the entrance.
   public func release(entrance: String) async throws {
     holds[entrance] = nil
