@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config libudev-dev libusb-1.0-0-dev libsqlite3-dev libmosqui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/thermogate
 
-.PHONY: run test check test-hil bench build deps test-deps screenshot format lint clean install-udev install footprint
+.PHONY: run test check test-hil bench bench-access build deps test-deps screenshot format lint clean install-udev install footprint
 
 ## Install the Debian packages the build needs, only those missing; the tests also need a real
 ## browser (the dashboard is tested in headless Chromium) and a font for it to draw text with.
@@ -71,6 +71,17 @@ bench: deps
 	rm -f Benchmarks/.build/release.yaml
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --scale --no-progress
 	$(MAKE) --no-print-directory footprint
+	$(MAKE) --no-print-directory bench-access
+
+## Decision → relay at an access lane and a free-flow one on a real SQLite file, as the disk is
+## and with every fdatasync/fsync made 100 ms slow by strace: denials and holds do not move,
+## releases take the fsync (a release waits for its record).
+bench-access: deps
+	$(call install_missing,strace)
+	cd Benchmarks && $(SWIFT) build -c release --product AccessLatency
+	Benchmarks/.build/release/AccessLatency "as the disk is"
+	strace -f -qq --seccomp-bpf -e trace=fdatasync,fsync -e inject=fdatasync:delay_enter=100000 \
+	  -e inject=fsync:delay_enter=100000 -o /dev/null Benchmarks/.build/release/AccessLatency "fsync +100 ms"
 
 ## Resident memory and CPU of `thermogate run` with six simulated entrances at 10 Hz for a minute
 ## (release build; its own build folder so the debug build stays).

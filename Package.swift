@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "ThermoCore", targets: ["ThermoCore"]),
     .library(name: "ThermoGateway", targets: ["ThermoGateway"]),
     .library(name: "ThermoStore", targets: ["ThermoStore"]),
+    .library(name: "ThermoDaemon", targets: ["ThermoDaemon"]),
     .library(name: "ThermoDevices", targets: ["ThermoDevices"]),
     .library(name: "ThermoSimulation", targets: ["ThermoSimulation"]),
     .library(name: "ThermoDispatch", targets: ["ThermoDispatch"]),

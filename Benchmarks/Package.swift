@@ -11,6 +11,20 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
+    // A plain program, not a harness benchmark: it is run twice, once under strace with the
+    // store's fsync made slow (`make bench-access`).
+    .executableTarget(
+      name: "AccessLatency",
+      dependencies: [
+        .product(name: "ThermoDaemon", package: "main"),
+        .product(name: "ThermoDispatch", package: "main"),
+        .product(name: "ThermoStore", package: "main"),
+        .product(name: "ThermoDevices", package: "main"),
+        .product(name: "ThermoCore", package: "main"),
+      ],
+      path: "Benchmarks/AccessLatency",
+      swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("ExistentialAny")]
+    ),
     .executableTarget(
       name: "CoreThroughput",
       dependencies: [
