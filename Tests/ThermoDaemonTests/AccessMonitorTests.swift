@@ -116,4 +116,18 @@ actor SlowDiskOutlet: ScreeningOutlet {
     #expect(events.firstIndex(of: "held") ?? .max < write)
     #expect(events.firstIndex(of: "alert elevated") ?? .max < transfer)
   }
+
+  @Test func aBadgeLineOfGarbageAsksForTheBadgeAgainAndDecidesNothing() async throws {
+    var (monitor, outlet, status) = monitor()
+    await monitor.handle(.opened(device: "sim:mlx90614", at: 1000))
+    await monitor.handle(.badgeUnreadable(.corrupted(length: 4), at: 1001))
+    await monitor.handle(.badgeUnreadable(.tooLong(length: 65, limit: 64), at: 1002))
+    #expect(status.status(of: "north")?.guardLine?.instruction == "badge_again")
+    #expect(status.status(of: "north")?.guardLine?.text == "Badge not read — present it again")
+    #expect(await outlet.passages.isEmpty)
+    // The lane goes on: the next person's badge and reading are decided as usual.
+    await monitor.handle(.badge("E1", at: 1010))
+    for sample in pass(from: 1010, skinC: 35.5) { await monitor.handle(.sample(sample)) }
+    #expect(await outlet.passages.map(\.outcome) == [.granted])
+  }
 }

@@ -45,7 +45,9 @@ struct StampingOutlet: ScreeningOutlet {
     await inner.resolve(kind, entrance: entrance, device: device, at: time)
   }
   func isSilenced(entrance: String, at time: Double) async -> Bool { false }
-  func releaseGate(entrance: String, alertID: Int64) async { await inner.releaseGate(entrance: entrance, alertID: alertID) }
+  func releaseGate(entrance: String, alertID: Int64) async {
+    await inner.releaseGate(entrance: entrance, alertID: alertID)
+  }
   func register(screenings: [Decision], passages: [PassageRecord], entrance: String, device: String?) async
     -> RegisteredIDs?
   {
@@ -96,7 +98,8 @@ let status = GatewayStatus(entrances: ["access", "free"])
 let relays = StampingRelays()
 let gate = GateRelays(
   gates: [
-    "access": try DeviceAddress(parsing: "sim:relay?channel=1"), "free": try DeviceAddress(parsing: "sim:relay?channel=2"),
+    "access": try DeviceAddress(parsing: "sim:relay?channel=1"),
+    "free": try DeviceAddress(parsing: "sim:relay?channel=2"),
   ], relays: relays, status: status, maximumHold: 30, releaseEntrances: ["access"], releasePulse: 0.05, clock: clock)
 let dispatcher = Dispatcher(
   store: store,
@@ -124,7 +127,9 @@ for _ in 0..<people {
   let writesBefore = outlet.writes.withLock { $0.count }
   var start = ContinuousClock.now
   await accessLane.handle(.badge("E2", at: time))
-  if let shown = outlet.writes.withLock({ $0.dropFirst(writesBefore).first }) { denials.append(milliseconds(shown - start)) }
+  if let shown = outlet.writes.withLock({ $0.dropFirst(writesBefore).first }) {
+    denials.append(milliseconds(shown - start))
+  }
 
   // A valid badge and a normal reading: released once the record is on disk.
   time += 10

@@ -18,6 +18,8 @@ public struct GuardLine: Sendable, Equatable {
     case seeGuard = "see_guard"
     /// The entrance cannot screen or release now: let the guard decide by hand.
     case deviceFault = "device_fault"
+    /// The reader did not get a whole ID (pulled away mid-read, a stuck key, garbage): again.
+    case badgeAgain = "badge_again"
   }
 
   public var pass: Int

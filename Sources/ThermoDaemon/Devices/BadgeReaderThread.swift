@@ -64,7 +64,12 @@ public final class BadgeReaderThread: Sendable {
         let now = clock.monotonicNow()
         var outputs = keys.compactMap { assembler.accept($0.key, at: now - reader.age(ofEventAt: $0.time)) }
         if keys.isEmpty, let expired = assembler.expire(at: now) { outputs.append(expired) }
-        for case .badge(let id) in outputs { events.yield(.badge(id, at: clock.monotonicNow())) }
+        for output in outputs {
+          switch output {
+          case .badge(let id): events.yield(.badge(id, at: clock.monotonicNow()))
+          case .rejected(let why): events.yield(.badgeUnreadable(why, at: clock.monotonicNow()))
+          }
+        }
       }
       reader.close()
     }

@@ -14,6 +14,8 @@ public enum DeviceEvent: Sendable, Equatable {
   case openFailed(DeviceFault, at: Seconds)
   /// A badge was read at the entrance.
   case badge(String, at: Seconds)
+  /// The reader typed a line that is no ID (why, by length only: a partial ID is personal data).
+  case badgeUnreadable(BadgeAssembler.Rejection, at: Seconds)
   /// The badge reader or ambient reference failed or recovered (nil fault).
   case auxiliary(String, DeviceFault?, at: Seconds)
   /// Time passes with no samples (the device is away): re-check windows and stalled passes
@@ -26,7 +28,7 @@ extension DeviceEvent {
   public var time: Seconds {
     switch self {
     case .opened(_, let time), .readFailed(_, let time), .closed(_, let time), .openFailed(_, let time),
-      .badge(_, let time), .auxiliary(_, _, let time), .tick(let time):
+      .badge(_, let time), .badgeUnreadable(_, let time), .auxiliary(_, _, let time), .tick(let time):
       time
     case .sample(let sample): sample.time
     }

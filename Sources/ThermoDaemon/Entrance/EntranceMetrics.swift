@@ -53,6 +53,10 @@ struct EntranceMetrics {
     ).increment()
   }
 
+  func badgeUnreadable() {
+    Counter(label: "thermogate_badge_reads_rejected_total", dimensions: [("entrance", entrance)]).increment()
+  }
+
   func accessDecided(_ decision: AccessDecision) {
     Counter(
       label: "thermogate_access_decisions_total",

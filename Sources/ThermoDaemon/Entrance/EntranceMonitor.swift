@@ -163,6 +163,11 @@ public struct EntranceMonitor {
       let credential = directory.check(key, presented: id, atWall: wall)
       await perform(machine.present(credential, at: time))
 
+    case .badgeUnreadable(let why, let time):
+      logger.notice("\(entrance): a badge read was not taken: \(why)")
+      metrics.badgeUnreadable()
+      board.show(GuardLine(pass: 0, time: time, instruction: .badgeAgain, reason: nil), at: wall)
+
     case .auxiliary(let name, let fault, _):
       if let fault {
         countDeviceError(fault)

@@ -13,6 +13,7 @@ enum GuardLineText {
     case .callDoctor: "Denied: fever confirmed — keep apart, call the doctor on duty"
     case .seeGuard: "Denied: \(reasonText(line.reason)) — see the guard"
     case .deviceFault: "Denied: the entrance cannot screen now — the guard decides"
+    case .badgeAgain: "Badge not read — present it again"
     }
   }
 
