@@ -8,7 +8,8 @@ import ThermoStore
 /// write began, and when the turnstile was released.
 actor SlowDiskOutlet: ScreeningOutlet {
   let status: GatewayStatus
-  let directory: AccessDirectory
+  var directory: AccessDirectory
+  var directoryVersion = 1
   var events: [String] = []
   var passages: [AccessDecision] = []
 
@@ -53,7 +54,13 @@ actor SlowDiskOutlet: ScreeningOutlet {
   }
 
   func accessDirectory(newerThan version: Int?, at wall: Double) async -> (version: Int, directory: AccessDirectory)? {
-    version == 1 ? nil : (1, directory)
+    version == directoryVersion ? nil : (directoryVersion, directory)
+  }
+
+  /// An import or a block: the store's version moves on.
+  func replaceDirectory(_ directory: AccessDirectory) {
+    self.directory = directory
+    directoryVersion += 1
   }
 }
 
@@ -129,5 +136,17 @@ actor SlowDiskOutlet: ScreeningOutlet {
     await monitor.handle(.badge("E1", at: 1010))
     for sample in pass(from: 1010, skinC: 35.5) { await monitor.handle(.sample(sample)) }
     #expect(await outlet.passages.map(\.outcome) == [.granted])
+  }
+
+  @Test func aNewImportIsSeenWithoutARestart() async throws {
+    var (monitor, outlet, _) = monitor()
+    await monitor.handle(.opened(device: "sim:mlx90614", at: 1000))
+    await monitor.handle(.badge("E3", at: 1001))
+    #expect(await outlet.passages.map(\.reason) == [.unknownID])
+    await outlet.replaceDirectory(AccessDirectory(staff: [StaffMember(workID: "E3")]))
+    await monitor.handle(.tick(1010))
+    await monitor.handle(.badge("E3", at: 1011))
+    for sample in pass(from: 1011, skinC: 35.5) { await monitor.handle(.sample(sample)) }
+    #expect(await outlet.passages.map(\.reason) == [.unknownID, .normal])
   }
 }
