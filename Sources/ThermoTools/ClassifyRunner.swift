@@ -16,8 +16,6 @@ public struct ClassifyRunner: Sendable {
   /// With a directory, every screening also gets the access decision an `access` entrance
   /// would give (the person column is the credential presented with the reading).
   public let directory: AccessDirectory?
-  /// The access machine of each entrance, the same the daemon runs beside the screening core.
-  private var accessControls: [String: AccessControl] = [:]
   /// Access decisions so far, by outcome and reason (`granted/normal`, `denied/unknown_id`, …).
   public private(set) var accessCounts: [String: Int] = [:]
   /// Decisions written so far, by class.
@@ -29,7 +27,12 @@ public struct ClassifyRunner: Sendable {
   private var latestTime = -Double.infinity
 
   private struct EntranceState: Sendable {
-    var pipeline: EntrancePipeline
+    /// The entrance machine the daemon runs: the screening core and the access decisions.
+    var machine: EntranceMachine
+    var pipeline: EntrancePipeline {
+      get { machine.pipeline }
+      set { machine.pipeline = newValue }
+    }
     var device: String?
     var lastTime: Seconds
   }
@@ -67,7 +70,9 @@ public struct ClassifyRunner: Sendable {
     } else {
       entranceOrder.append(row.entrance)
       state = EntranceState(
-        pipeline: EntrancePipeline(configuration: settings.configuration(entrance: row.entrance, device: row.device)),
+        machine: EntranceMachine(
+          pipeline: EntrancePipeline(configuration: settings.configuration(entrance: row.entrance, device: row.device)),
+          access: AccessSettings(mode: .access)),
         device: row.device, lastTime: row.time)
     }
     if let device = row.device, device != state.device {
@@ -93,7 +98,7 @@ public struct ClassifyRunner: Sendable {
     case .samples:
       // A pause is dealt with before the row's badge, so the badge lands on the right pass.
       if let decision = state.pipeline.endPassIfStalled(asOf: row.time) {
-        lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
+        lines.append(record(decision, of: &state, entrance: row.entrance, line: row.line))
       }
       // The person column names who is at the sensor. A tag on an empty-scene row (the reading
       // back at ambient, even while the previous pass is still ending) announces the next subject;
@@ -121,7 +126,7 @@ public struct ClassifyRunner: Sendable {
         time: row.time, rawObjectC: row.objectC, ambientC: row.ambientC,
         sensorFault: row.sensorError ? .errorFlag : nil)
       let decision = state.pipeline.classify(screening, person: row.person)
-      lines.append(record(decision, entrance: row.entrance, device: state.device, line: row.line))
+      lines.append(record(decision, of: &state, entrance: row.entrance, line: row.line))
     }
     pipelines[row.entrance] = state
     return lines
@@ -134,11 +139,12 @@ public struct ClassifyRunner: Sendable {
   public mutating func finish() -> [String] {
     var lines: [String] = []
     for entrance in entranceOrder {
-      guard let state = pipelines[entrance] else { continue }
+      guard var state = pipelines[entrance] else { continue }
       let end = state.lastTime + state.pipeline.configuration.detector.departureGap + 0.001
-      if let decision = pipelines[entrance]?.pipeline.endPassIfStalled(asOf: end) {
-        lines.append(record(decision, entrance: entrance, device: state.device, line: nil))
+      if let decision = state.pipeline.endPassIfStalled(asOf: end) {
+        lines.append(record(decision, of: &state, entrance: entrance, line: nil))
       }
+      pipelines[entrance] = state
     }
     var expiries: [(expiry: RecheckExpiry, entrance: String)] = []
     for entrance in entranceOrder {
@@ -154,40 +160,29 @@ public struct ClassifyRunner: Sendable {
   private mutating func recordDecisions(of state: inout EntranceState, entrance: String, line: Int) -> [String] {
     var lines: [String] = []
     while let decision = state.pipeline.nextDecision() {
-      lines.append(record(decision, entrance: entrance, device: state.device, line: line))
+      lines.append(record(decision, of: &state, entrance: entrance, line: line))
     }
     return lines
   }
 
-  private mutating func record(_ decision: Decision, entrance: String, device: String?, line: Int?) -> String {
-    classCounts[decision.screeningClass, default: 0] += 1
-    let access = directory.flatMap { decide(decision, entrance: entrance, directory: $0) }
-    return Self.json(decision, entrance: entrance, device: device, line: line, access: access)
-  }
-
-  /// The person column is the credential shown with the reading: it is presented at the
-  /// screening's instant, then the screening; a reading without one is decided at once (offline
-  /// no ID can follow).
-  private mutating func decide(_ decision: Decision, entrance: String, directory: AccessDirectory)
-    -> AccessDecision?
+  private mutating func record(_ decision: Decision, of state: inout EntranceState, entrance: String, line: Int?)
+    -> String
   {
-    guard decision.screeningClass != .noSubject else { return nil }
-    var access = accessControls[entrance] ?? AccessControl(settings: AccessSettings(mode: .access))
-    var actions: [AccessAction] = []
-    if let person = decision.person {
-      actions += access.present(directory.check(person, atWall: decision.time), at: decision.time).actions
+    classCounts[decision.screeningClass, default: 0] += 1
+    var access: AccessDecision?
+    if let directory {
+      // The person column is the credential shown with the reading.
+      let credential = decision.person.map { directory.check($0, atWall: decision.time) }
+      // The pass's decision: on this reading, or on the credential shown with it (refused at once).
+      access =
+        state.machine.decideOffline(decision, credential: credential).compactMap { action -> AccessDecision? in
+          guard case .decided(let verdict) = action else { return nil }
+          let onCredential = verdict.screening == nil && verdict.person == decision.person && verdict.reason != .timeout
+          return verdict.screening == decision || onCredential ? verdict : nil
+        }.first
+      if let access { accessCounts["\(access.outcome.rawValue)/\(access.reason.rawValue)", default: 0] += 1 }
     }
-    actions += access.screened(decision)
-    actions += access.finish(at: decision.time)
-    accessControls[entrance] = access
-    // The pass's decision: on this reading, or on the credential shown with it (refused at once).
-    let decided = actions.compactMap { action -> AccessDecision? in
-      guard case .decided(let verdict) = action else { return nil }
-      let onCredential = verdict.screening == nil && verdict.person == decision.person && verdict.reason != .timeout
-      return verdict.screening == decision || onCredential ? verdict : nil
-    }.first
-    if let decided { accessCounts["\(decided.outcome.rawValue)/\(decided.reason.rawValue)", default: 0] += 1 }
-    return decided
+    return Self.json(decision, entrance: entrance, device: state.device, line: line, access: access)
   }
 
   /// One line for people: how many screenings of each class, re-checks expired and still open.

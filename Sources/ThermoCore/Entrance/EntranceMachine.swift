@@ -52,6 +52,17 @@ public struct EntranceMachine: Sendable {
     return actions
   }
 
+  /// Offline (`thermogate classify`): a screening whose credential was shown with it (a row's
+  /// person column). The credential is presented at the screening's instant, then the
+  /// screening; a screening without one is decided at once, since offline no ID can follow.
+  public mutating func decideOffline(_ screening: Decision, credential: CredentialCheck?) -> [AccessAction] {
+    guard screening.screeningClass != .noSubject else { return [] }
+    var actions: [AccessAction] = []
+    if let credential { actions += access.present(credential, at: screening.time).actions }
+    actions += access.screened(screening)
+    return actions + access.finish(at: screening.time)
+  }
+
   /// Decides everything still waiting (the end of an offline run).
   public mutating func finish(at time: Seconds) -> [EntranceAction] {
     collect(access.finish(at: time), at: time)
