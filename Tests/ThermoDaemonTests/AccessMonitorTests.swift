@@ -10,6 +10,7 @@ actor SlowDiskOutlet: ScreeningOutlet {
   let status: GatewayStatus
   var directory: AccessDirectory
   var directoryVersion = 1
+  var relayBroken = false
   var events: [String] = []
   var passages: [AccessDecision] = []
 
@@ -48,9 +49,20 @@ actor SlowDiskOutlet: ScreeningOutlet {
     events.append("hold \(key) to alert \(alertID)")
   }
 
+  /// Like the relays: a failure is known once a command failed, until the board answers again.
+  var relayKnownFailing = false
+
   func releasePassage(entrance: String) async -> Bool {
-    events.append("released")
-    return true
+    events.append(relayBroken ? "release failed" : "released")
+    if relayBroken { relayKnownFailing = true }
+    return !relayBroken
+  }
+
+  func gateWorks(entrance: String) async -> Bool { !relayKnownFailing }
+
+  func breakRelay(_ broken: Bool) {
+    relayBroken = broken
+    if !broken { relayKnownFailing = false }
   }
 
   func accessDirectory(newerThan version: Int?, at wall: Double) async -> (version: Int, directory: AccessDirectory)? {
@@ -148,5 +160,27 @@ actor SlowDiskOutlet: ScreeningOutlet {
     await monitor.handle(.badge("E3", at: 1011))
     for sample in pass(from: 1011, skinC: 35.5) { await monitor.handle(.sample(sample)) }
     #expect(await outlet.passages.map(\.reason) == [.unknownID, .normal])
+  }
+
+  @Test func aRelayThatFailsDeniesAsADeviceFaultAndRecoversByItself() async throws {
+    var (monitor, outlet, status) = monitor()
+    await monitor.handle(.opened(device: "sim:mlx90614", at: 1000))
+    await outlet.breakRelay(true)
+    await monitor.handle(.badge("E1", at: 1010))
+    for sample in pass(from: 1010, skinC: 35.5) { await monitor.handle(.sample(sample)) }
+    #expect(await outlet.events.contains("release failed"))
+    #expect(status.status(of: "north")?.guardLine?.instruction == "device_fault")
+    #expect(await outlet.events.contains("alert device_fault"), "an alert says the relay is away")
+    // The next person is not let through on a relay that does not answer.
+    await monitor.handle(.badge("E1", at: 1030))
+    for sample in pass(from: 1030, skinC: 35.5) { await monitor.handle(.sample(sample)) }
+    #expect(await outlet.passages.map(\.reason).last == .deviceFault)
+    // The relay answers again: so does the entrance.
+    await outlet.breakRelay(false)
+    await monitor.handle(.tick(1050))
+    await monitor.handle(.badge("E1", at: 1051))
+    for sample in pass(from: 1051, skinC: 35.5) { await monitor.handle(.sample(sample)) }
+    #expect(await outlet.passages.map(\.outcome).last == .granted)
+    #expect(await outlet.events.last == "released")
   }
 }

@@ -48,6 +48,7 @@ public struct EntranceMonitor {
   private var lastHousekeeping = -Double.infinity
   private var lastSilenceCheck = -Double.infinity
   private var lastDirectoryCheck = -Double.infinity
+  private var relayWorks = true
   /// The credentials accepted, as last read from the store, and the version read.
   private var directory = AccessDirectory()
   private var directoryVersion: Int?
@@ -220,6 +221,7 @@ public struct EntranceMonitor {
     metrics.updateRate(at: time)
     lastHousekeeping = time
     machine.thermometer(available: deviceOpen && faultState == nil && !calibrations.outOfService)
+    await followRelay(at: clock.wallTime(ofMonotonic: time))
     await perform(machine.tick(at: time))
     await refreshDirectory(at: time, force: force)
     if force || time - lastSilenceCheck >= 5 {
@@ -266,6 +268,24 @@ public struct EntranceMonitor {
   private func countDeviceError(_ fault: DeviceFault) {
     board.update { $0?.deviceErrors += 1 }
     metrics.deviceError(fault)
+  }
+
+  /// A turnstile relay that stopped doing what it is told: the entrance cannot let anyone
+  /// through, so it denies as a device fault (never a default grant) and an alert says so, until
+  /// the relay works again.
+  private mutating func followRelay(at wall: Double) async {
+    let works = await outlet.gateWorks(entrance: entrance)
+    guard works != relayWorks else { return }
+    relayWorks = works
+    machine.gate(available: works)
+    if works {
+      logger.notice("\(entrance): the turnstile relay works again")
+      await outlet.resolve(.deviceFault, entrance: entrance, device: "turnstile relay", at: wall)
+    } else {
+      logger.warning("\(entrance): the turnstile relay does not respond; nobody is released until it does")
+      let fault = DeviceFault(kind: .disconnected, message: "the turnstile relay does not respond")
+      await outlet.raise(alerts.auxiliaryFailed("turnstile relay", fault: fault, at: wall))
+    }
   }
 
   /// The directory is read again when the store says it changed (an import, a block, a new
@@ -349,6 +369,7 @@ public struct EntranceMonitor {
         board.show(
           GuardLine(pass: pass, time: clock.monotonicNow(), instruction: .deviceFault, reason: .deviceFault),
           at: clock.wallNow())
+        await followRelay(at: clock.wallNow())
       }
     }
     for (index, screening) in screenings.enumerated() {

@@ -119,6 +119,10 @@ public struct GatewayOutlet: ScreeningOutlet {
     }
   }
 
+  public func gateWorks(entrance: String) async -> Bool {
+    !(await gate.relayFails(entrance))
+  }
+
   public func holdGate(entrance: String) async -> Int64? {
     await gate.holdNow(entrance: entrance)
   }

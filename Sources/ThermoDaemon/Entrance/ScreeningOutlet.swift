@@ -27,6 +27,9 @@ public protocol ScreeningOutlet: Sendable {
     -> RegisteredIDs?
   /// Releases the entrance's turnstile for one passage; false when the relay did not do it.
   func releasePassage(entrance: String) async -> Bool
+  /// Whether the entrance's turnstile relay does what it is told (false after a failed command,
+  /// until one works).
+  func gateWorks(entrance: String) async -> Bool
   /// Holds a free-flow turnstile at once, before any record; returns the hold's key.
   func holdGate(entrance: String) async -> Int64?
   /// Gives the hold `key` to the alert raised for it, so its acknowledgement releases it.
@@ -58,6 +61,7 @@ extension ScreeningOutlet {
   public func calibration(for key: String) async -> CalibrationRecord? { nil }
   public func releasePassage(entrance: String) async -> Bool { true }
   public func holdGate(entrance: String) async -> Int64? { nil }
+  public func gateWorks(entrance: String) async -> Bool { true }
   public func transferGateHold(entrance: String, from key: Int64, toAlert alertID: Int64) async {}
   public func accessDirectory(newerThan version: Int?, at wall: Double) async -> (
     version: Int, directory: AccessDirectory

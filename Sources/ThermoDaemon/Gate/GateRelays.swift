@@ -28,6 +28,9 @@ public actor GateRelays: GateOutput {
   private var released = RecentAlerts(capacity: 1000)
   /// Entrances whose relay failed to follow their holds and will be tried again.
   private var retrying: Set<String> = []
+  /// Entrances whose relay did not follow at its last command: an `access` lane there cannot
+  /// release anyone, so the entrance denies as a device fault until it works again.
+  private var failing: Set<String> = []
   /// `access` entrances: their channel is the turnstile's release input, pulsed once per
   /// passage and off otherwise; they are never held (the turnstile is locked by itself).
   private var releaseEntrances: Set<String>
@@ -194,10 +197,17 @@ public actor GateRelays: GateOutput {
     guard let command = submit(entrance) else { return }
     do {
       try await command.wait()
+      failing.remove(entrance)
     } catch {
+      failing.insert(entrance)
       retryLater(entrance)
       throw error
     }
+  }
+
+  /// Whether the entrance's relay failed its last command (and is being tried again).
+  public func relayFails(_ entrance: String) -> Bool {
+    failing.contains(entrance)
   }
 
   private func retryLater(_ entrance: String) {
