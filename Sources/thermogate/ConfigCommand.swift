@@ -36,7 +36,12 @@ struct ConfigCommand: ParsableCommand {
       print("  site \(configuration.site), state in \(configuration.stateDirectory)")
       print("  database \(configuration.databasePath)")
       for entrance in configuration.entrances {
-        var parts = ["thermometer \(entrance.thermometer)"]
+        var parts = [
+          entrance.access.mode == .access
+            ? String(format: "access mode (ID and reading paired within %.0f s)", entrance.access.pairingWindow)
+            : "screen mode (free flow)",
+          "thermometer \(entrance.thermometer)",
+        ]
         if let reference = entrance.ambientReference { parts.append("ambient reference \(reference)") }
         if let badge = entrance.badge { parts.append("badge \(badge)") }
         if let gate = entrance.gate { parts.append("gate \(gate)") }
