@@ -51,6 +51,7 @@ public struct GatewayHTTP: Sendable {
     router.post("/api/alerts/{id}/ack") { request, context in
       await acknowledge(request, id: context.parameters.get("id"))
     }
+    addEmergency(to: router)
     addDashboard(to: router)
     return Application(
       router: router,
@@ -124,7 +125,7 @@ public struct GatewayHTTP: Sendable {
   }
 
   /// Nil when the request carries the configured token; compared in constant time.
-  private func authorize(_ request: Request) -> Response? {
+  func authorize(_ request: Request) -> Response? {
     guard let token else {
       return problem(
         "this gateway has no API token configured (http.token_env or THERMOGATE_API_TOKEN); state changes are refused",
