@@ -18,6 +18,8 @@ public struct GatewayHTTP: Sendable {
   let dispatcher: Dispatcher
   let gate: GateRelays
   let token: Secret?
+  /// How visitor pass codes and names are kept (the gateway's `person_ids`).
+  let personIDs: PersonIDPolicy
   let metrics: PrometheusCollectorRegistry
   let clock: GatewayClock
   /// Live dashboard streams share one snapshot per half second and are capped in number.
@@ -25,7 +27,7 @@ public struct GatewayHTTP: Sendable {
 
   public init(
     site: String, status: GatewayStatus, store: AlertStore, dispatcher: Dispatcher, gate: GateRelays, token: Secret?,
-    metrics: PrometheusCollectorRegistry, clock: GatewayClock
+    personIDs: PersonIDPolicy, metrics: PrometheusCollectorRegistry, clock: GatewayClock
   ) {
     self.site = site
     self.status = status
@@ -33,6 +35,7 @@ public struct GatewayHTTP: Sendable {
     self.dispatcher = dispatcher
     self.gate = gate
     self.token = token
+    self.personIDs = personIDs
     self.metrics = metrics
     self.clock = clock
   }
@@ -52,6 +55,7 @@ public struct GatewayHTTP: Sendable {
       await acknowledge(request, id: context.parameters.get("id"))
     }
     addEmergency(to: router)
+    addVisitors(to: router)
     addDashboard(to: router)
     return Application(
       router: router,
