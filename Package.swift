@@ -207,7 +207,9 @@ let package = Package(
     ),
     .testTarget(
       name: "ThermoHTTPTests",
-      dependencies: ["ThermoHTTP"],
+      dependencies: [
+        "ThermoHTTP", "ThermoSimulation", .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ],
       swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -152,6 +152,11 @@ public struct GatewayDaemon: Sendable {
       store: store, dispatcher: dispatcher, personIDs: configuration.personIDs, gate: gate,
       statusPublishers: sinks.compactMap { $0 as? MQTTSink })
     let recovery = StartupRecovery(store: store, configuration: configuration, clock: clock)
+    // Before anyone is screened, at start and on every reload: the lanes a guard released stay
+    // open (when the store cannot be read, the relays keep what they had).
+    if let emergency = await recovery.emergencyReleases() {
+      await gate.setEmergency(emergency.active, version: emergency.version)
+    }
     if firstStart {
       // Before anyone is screened: the turnstiles as the record says, the missing alerts raised.
       await gate.restore(await recovery.holds())
@@ -169,7 +174,7 @@ public struct GatewayDaemon: Sendable {
     if http.enabled {
       let api = GatewayHTTP(
         site: configuration.site, status: status, store: store, dispatcher: dispatcher, gate: gate, token: http.token,
-        metrics: registry, clock: clock)
+        personIDs: configuration.personIDs, metrics: registry, clock: clock)
       let logger = logger
       services.append(
         api.application(host: host, port: port) { boundPort in

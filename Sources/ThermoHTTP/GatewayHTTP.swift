@@ -18,6 +18,8 @@ public struct GatewayHTTP: Sendable {
   let dispatcher: Dispatcher
   let gate: GateRelays
   let token: Secret?
+  /// How visitor pass codes and names are kept (the gateway's `person_ids`).
+  let personIDs: PersonIDPolicy
   let metrics: PrometheusCollectorRegistry
   let clock: GatewayClock
   /// Live dashboard streams share one snapshot per half second and are capped in number.
@@ -25,7 +27,7 @@ public struct GatewayHTTP: Sendable {
 
   public init(
     site: String, status: GatewayStatus, store: AlertStore, dispatcher: Dispatcher, gate: GateRelays, token: Secret?,
-    metrics: PrometheusCollectorRegistry, clock: GatewayClock
+    personIDs: PersonIDPolicy, metrics: PrometheusCollectorRegistry, clock: GatewayClock
   ) {
     self.site = site
     self.status = status
@@ -33,6 +35,7 @@ public struct GatewayHTTP: Sendable {
     self.dispatcher = dispatcher
     self.gate = gate
     self.token = token
+    self.personIDs = personIDs
     self.metrics = metrics
     self.clock = clock
   }
@@ -51,6 +54,8 @@ public struct GatewayHTTP: Sendable {
     router.post("/api/alerts/{id}/ack") { request, context in
       await acknowledge(request, id: context.parameters.get("id"))
     }
+    addEmergency(to: router)
+    addVisitors(to: router)
     addDashboard(to: router)
     return Application(
       router: router,
@@ -124,7 +129,7 @@ public struct GatewayHTTP: Sendable {
   }
 
   /// Nil when the request carries the configured token; compared in constant time.
-  private func authorize(_ request: Request) -> Response? {
+  func authorize(_ request: Request) -> Response? {
     guard let token else {
       return problem(
         "this gateway has no API token configured (http.token_env or THERMOGATE_API_TOKEN); state changes are refused",

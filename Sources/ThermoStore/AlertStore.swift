@@ -115,6 +115,7 @@ public final class AlertStore: Sendable {
     registerCalibrationLog(&migrator)
     registerDirectory(&migrator)
     registerPassages(&migrator)
+    registerEmergencyRelease(&migrator)
     return migrator
   }
 

@@ -3,8 +3,9 @@ import TestSupport
 import XCTest
 
 /// The duty-office dashboard in a real browser (Debian's Chromium, headless) against
-/// `thermogate demo`: six tiles, a fever reaching the feed, acknowledging from the page, a phone
-/// screen, and the page finding the daemon again after a restart.
+/// `thermogate demo`: six tiles with their access decisions, a fever reaching the feed,
+/// acknowledging from the page, an emergency release on its tile, a phone screen, and the page
+/// finding the daemon again after a restart (the release still in force, then cleared from it).
 ///
 /// `THERMOGATE_SCREENSHOT_DIR` keeps the screenshots it takes (`make screenshot`).
 final class DashboardBrowserTests: XCTestCase {
@@ -66,6 +67,11 @@ final class DashboardBrowserTests: XCTestCase {
     XCTAssertTrue(
       ((states as? String) ?? "").split(separator: ",").allSatisfy { known.contains(String($0)) }, "\(states ?? "")")
 
+    // Each tile says how its entrance runs (the demo: access control).
+    let modes = try browser.evaluate(
+      "Array.from(document.querySelectorAll('#tiles .tile .mode')).map(m => m.textContent).join(',')")
+    XCTAssertEqual(modes as? String, Array(repeating: "ACCESS", count: 6).joined(separator: ","))
+
     // A fever raised by the gateway reaches the page's feed within seconds of being recorded.
     var feverID = 0
     try waitUntil("a fever alert in the API", timeout: 90, run: 1) {
@@ -79,6 +85,12 @@ final class DashboardBrowserTests: XCTestCase {
     // The screenings behind it are charted.
     try browser.waitUntil(
       "Array.from(document.querySelectorAll('canvas.chart')).some(c => Number(c.dataset.points) > 0)", timeout: 10)
+    // The access decisions reach the tiles: granted or denied with its reason and person.
+    try browser.waitUntil(
+      """
+      Array.from(document.querySelectorAll('#tiles .decision')).some(d =>
+        /^(granted|denied)$/.test(d.dataset.outcome) && d.querySelector('.value').textContent.includes(' · '))
+      """, timeout: 20)
     // Today's counts show screenings, and febrile people wait in the re-check queue with a
     // countdown.
     try browser.waitUntil(
@@ -113,6 +125,31 @@ final class DashboardBrowserTests: XCTestCase {
     try browser.waitUntil(
       "document.querySelector('\(item)').dataset.acknowledged === 'true' && !document.querySelector('\(item) button')",
       timeout: 5)
+    // A visitor pass issued from the page: its code shown once, the phone number masked.
+    try browser.evaluate(
+      """
+      document.getElementById('visitor-name').value = 'Li Lei';
+      document.getElementById('visitor-host').value = 'E10100';
+      document.getElementById('visitor-phone').value = '13812345678';
+      document.querySelector('#visitor-form button[type="submit"]').click();
+      """)
+    try browser.waitUntil(
+      """
+      /^[0-9]{10}$/.test(document.getElementById('visitor-code').dataset.code || '')
+        && document.getElementById('visitor-message').textContent.includes('138****5678')
+      """, timeout: 10)
+
+    // A guard releases one entrance through the API: its tile (and only its) shows the banner.
+    let released = try api.post(
+      "/api/emergency", body: #"{"entrance": "east", "by": "Guard Wu", "reason": "fire drill"}"#, token: token)
+    XCTAssertEqual(released.status, 201, released.body)
+    let east = "#tiles .tile[data-entrance=\"east\"]"
+    try browser.waitUntil(
+      """
+      !document.querySelector('\(east) .emergency-banner').hidden
+        && /FREE PASSAGE.*Guard Wu.*fire drill/.test(document.querySelector('\(east) .emergency-banner').textContent)
+        && document.querySelectorAll('#tiles .tile[data-emergency="true"]').length === 1
+      """, timeout: 10)
     try keepScreenshot(browser, "dashboard-desktop.png")
 
     // A phone-sized screen: one column, nothing wider than the screen.
@@ -136,7 +173,17 @@ final class DashboardBrowserTests: XCTestCase {
       document.getElementById('connection').dataset.connected === 'true'
         && document.querySelectorAll('#tiles .tile[data-entrance]').length === 6
         && document.querySelector('\(item)')?.dataset.acknowledged === 'true'
+        && document.querySelector('\(east)')?.dataset.emergency === 'true'
       """, timeout: 30)
+
+    // The release outlived the restart; the guard ends it from the tile.
+    try browser.evaluate("document.querySelector('\(east) [data-action=\"clear-emergency\"]').click()")
+    try browser.waitUntil(
+      """
+      document.querySelector('\(east)').dataset.emergency === 'false'
+        && !document.querySelector('#tiles [data-emergency="true"]')
+      """, timeout: 10)
+    XCTAssertEqual((try api.json("/api/emergency") as? [Any])?.count, 0)
 
     // Nothing broke in the page: no script errors, no blocked resources (only the refused
     // connections while the daemon was down and the refused acknowledgement).

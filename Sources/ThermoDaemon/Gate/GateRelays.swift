@@ -1,6 +1,7 @@
 import Logging
 import ThermoDevices
 import ThermoDispatch
+import ThermoStore
 
 /// The turnstile relays of all entrances behind the dispatcher's `GateOutput`: each entrance's
 /// channel on its board, boards opened when first needed and reopened after a failure.
@@ -9,6 +10,9 @@ import ThermoDispatch
 /// submits the state they now call for, at once and in order, to the relay thread
 /// (`RelayBoards`), which does the transfers off the async pool. So a release that overlaps a
 /// hold still in flight can never leave the turnstile open behind a held person.
+///
+/// An emergency release (free passage) overrides both: an `access` entrance's release input is
+/// held on, a `screen` entrance's holds are suspended (kept, and obeyed again when it ends).
 public actor GateRelays: GateOutput {
   private var gates: [String: DeviceAddress]
   private var status: GatewayStatus?
@@ -37,6 +41,10 @@ public actor GateRelays: GateOutput {
   private var releasePulse: Double
   /// Release inputs being pulsed now.
   private var pulsing: Set<String> = []
+  /// The emergency releases in force, as the store had them at `emergencyVersion`; they stay
+  /// through a reload (the relays live as long as the daemon).
+  private var emergencyReleases: [EmergencyRelease] = []
+  private var emergencyVersion = Int.min
 
   public init(
     gates: [String: DeviceAddress], relays: any RelayOpening, status: GatewayStatus?, maximumHold: Double = 30,
@@ -58,11 +66,16 @@ public actor GateRelays: GateOutput {
     releaseEntrances: Set<String> = [], releasePulse: Double = 0.3
   ) async {
     var releasing: [RelayCommand] = []
-    for (entrance, address) in gates where newGates[entrance] != address && !(holds[entrance]?.isEmpty ?? true) {
+    for (entrance, address) in gates where newGates[entrance] != address && relayIsOn(entrance) {
       holds[entrance] = nil
-      if let command = submit(entrance) { releasing.append(command) }
+      // Off on the channel it leaves, even in free passage: the new channel is opened below.
+      if let command = submit(entrance, forcing: false) { releasing.append(command) }
     }
     self.status = status
+    status?.showEmergency(emergencyReleases)
+    // A new configuration may bring a new store, whose versions start again: its state (set next
+    // by the daemon) is taken whatever its version.
+    emergencyVersion = Int.min
     gates = newGates
     self.maximumHold = maximumHold
     self.releaseEntrances = releaseEntrances
@@ -70,6 +83,51 @@ public actor GateRelays: GateOutput {
     let configured = boards.configure(opener: relays, keeping: Set(newGates.values.map(\.relayBoard.description)))
     for command in releasing { try? await command.wait() }
     try? await configured.wait()
+    // Lanes in free passage stay so on the new configuration (a new channel, a new mode).
+    for entrance in newGates.keys.sorted() where inFreePassage(entrance) {
+      try? await follow(entrance)
+    }
+  }
+
+  /// Puts the emergency releases in force (the store's active ones at `version`): the lanes they
+  /// cover let everyone through until they are cleared, then each relay goes back to what its
+  /// holds (or pulses) call for. A state older than the one applied is ignored.
+  public func setEmergency(_ releases: [EmergencyRelease], version: Int) async {
+    guard version >= emergencyVersion else { return }
+    emergencyVersion = version
+    let before = Set(gates.keys.filter(inFreePassage))
+    emergencyReleases = releases
+    status?.showEmergency(releases)
+    let after = Set(gates.keys.filter(inFreePassage))
+    for entrance in before.symmetricDifference(after).sorted() {
+      let free = after.contains(entrance)
+      if free {
+        let what = releaseEntrances.contains(entrance) ? "release input held on" : "holds suspended, relay off"
+        logger.notice("\(entrance): free passage (emergency release); turnstile \(what)")
+      } else {
+        logger.notice("\(entrance): free passage ended; the turnstile follows its holds again")
+      }
+      do {
+        try await follow(entrance)
+      } catch {
+        logger.error("\(entrance): the turnstile relay could not be switched for the emergency release (\(error))")
+      }
+    }
+  }
+
+  /// The entrances whose turnstile is in free passage now.
+  public var freePassageEntrances: Set<String> {
+    Set(gates.keys.filter(inFreePassage))
+  }
+
+  private func inFreePassage(_ entrance: String) -> Bool {
+    emergencyReleases.contains { $0.covers(entrance) }
+  }
+
+  /// Whether the entrance's relay is (or is being switched) on now.
+  private func relayIsOn(_ entrance: String) -> Bool {
+    if releaseEntrances.contains(entrance) { return inFreePassage(entrance) || pulsing.contains(entrance) }
+    return !inFreePassage(entrance) && !(holds[entrance]?.isEmpty ?? true)
   }
 
   public func hold(entrance: String) async throws {
@@ -134,7 +192,8 @@ public actor GateRelays: GateOutput {
   /// and the turnstile's own timer locks it again after the passage (never a level held: a
   /// latching relay left on by a crash would leave the lane open).
   public func pulse(entrance: String) async throws {
-    guard releaseEntrances.contains(entrance), gates[entrance] != nil else { return }
+    // In free passage the release input is held on already: nothing to pulse.
+    guard releaseEntrances.contains(entrance), gates[entrance] != nil, !inFreePassage(entrance) else { return }
     pulsing.insert(entrance)
     guard let on = submit(entrance) else { return }
     do {
@@ -177,7 +236,9 @@ public actor GateRelays: GateOutput {
     try await follow(entrance)
   }
 
-  /// Shutdown: no turnstile stays shut behind a gateway that is not running.
+  /// Shutdown: no turnstile stays shut behind a gateway that is not running. A lane in free
+  /// passage stays open: the release is in force until a guard clears it, and the next start
+  /// applies it again from the store.
   public func releaseAll() async {
     let held = holds.filter { !$0.value.isEmpty }.keys
     holds = [:]
@@ -230,18 +291,19 @@ public actor GateRelays: GateOutput {
     }
   }
 
-  /// Submits the relay state the entrance's holds call for now (nil: no turnstile there).
-  private func submit(_ entrance: String) -> RelayCommand? {
+  /// Submits the relay state the entrance's holds, pulses and free passage call for now, or
+  /// the one `forcing` says (nil: no turnstile there).
+  private func submit(_ entrance: String, forcing forced: Bool? = nil) -> RelayCommand? {
     guard let address = gates[entrance], let channel = address.integerOption("channel") else { return nil }
     let status = status
     let logger = logger
+    let on = forced ?? relayIsOn(entrance)
     if releaseEntrances.contains(entrance) {
-      let on = pulsing.contains(entrance)
+      let onePassage = on && !inFreePassage(entrance)
       return boards.submit(address, channel: channel, on: on) {
-        if on { logger.info("\(entrance): turnstile released for one passage (relay channel \(channel))") }
+        if onePassage { logger.info("\(entrance): turnstile released for one passage (relay channel \(channel))") }
       }
     }
-    let on = !(holds[entrance]?.isEmpty ?? true)
     return boards.submit(address, channel: channel, on: on) {
       status?.update(entrance) { $0?.gateHeld = on }
       logger.notice("\(entrance): turnstile \(on ? "held" : "released") (relay channel \(channel))")

@@ -53,6 +53,23 @@ public struct StartupRecovery: Sendable {
     }
   }
 
+  /// The emergency releases in force and their version (nil when the store cannot be read):
+  /// an evacuation must not re-lock because the gateway restarted.
+  public func emergencyReleases() async -> (active: [EmergencyRelease], version: Int)? {
+    do {
+      let state = try await store.reading { store throws(StoreError) in try store.emergencyReleaseState() }
+      for release in state.active {
+        logger.notice(
+          "emergency release \(release.id) of \(release.entrance ?? "every entrance") (by \(release.startedBy): \(release.reason)) is still in force"
+        )
+      }
+      return state
+    } catch {
+      logger.error("cannot read the emergency releases (\(error)); every turnstile starts locked")
+      return nil
+    }
+  }
+
   /// The holds the record still calls for.
   public func holds() async -> [Hold] {
     let freeFlow = Set(configuration.entrances.filter { $0.access.mode == .screen && $0.gate != nil }.map(\.name))

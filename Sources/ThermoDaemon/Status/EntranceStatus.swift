@@ -74,6 +74,30 @@ public struct EntranceStatus: Sendable, Codable, Equatable {
     public var text: String
   }
 
+  /// An emergency release (free passage) in force at the entrance: the oldest of those that
+  /// cover it, so the tile says since when the lane has been open.
+  public struct Emergency: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var since: Double
+    public var by: String
+    public var reason: String
+    /// The release covers every entrance: only clearing all of them ends it.
+    public var allEntrances: Bool
+
+    public init(id: Int64, since: Double, by: String, reason: String, allEntrances: Bool) {
+      self.id = id
+      self.since = since
+      self.by = by
+      self.reason = reason
+      self.allEntrances = allEntrances
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case id, since, by, reason
+      case allEntrances = "all_entrances"
+    }
+  }
+
   public var entrance: String
   public var state: EntranceState
   /// `access` or `screen`.
@@ -97,6 +121,8 @@ public struct EntranceStatus: Sendable, Codable, Equatable {
   public var openRechecks = 0
   public var samples = 0
   public var gateHeld = false
+  /// Nil when no emergency release covers the entrance.
+  public var emergency: Emergency?
   public var rechecks: [Recheck] = []
   /// Nil: no calibration recorded for the thermometer (simulated ones need none).
   public var calibration: Calibration?
@@ -105,7 +131,7 @@ public struct EntranceStatus: Sendable, Codable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case entrance, state, since, device, counts, samples, today, rechecks, calibration
-    case mode
+    case mode, emergency
     case lastDecision = "last_decision"
     case guardLine = "guard_line"
     case todayAccess = "today_access"
@@ -126,6 +152,9 @@ public struct EntranceStatus: Sendable, Codable, Equatable {
 /// HTTP handlers (readers).
 public final class GatewayStatus: Sendable {
   private let entrances = Mutex<[String: EntranceStatus]>([:])
+  /// Kept apart from the entrances' lines, which their monitors write afresh when they start:
+  /// the release set by the relays (at start, before any monitor) must survive that.
+  private let emergencies = Mutex<[String: EntranceStatus.Emergency]>([:])
   private let order: [String]
   /// The last hour's screenings, for the dashboard's charts.
   public let history = ScreeningHistory()
@@ -185,10 +214,36 @@ public final class GatewayStatus: Sendable {
 
   public func snapshot() -> [EntranceStatus] {
     let current = entrances.withLock { $0 }
-    return order.compactMap { current[$0] }
+    let emergencies = emergencies.withLock { $0 }
+    return order.compactMap { name in
+      current[name].map { with(emergencies[name], $0) }
+    }
   }
 
   public func status(of entrance: String) -> EntranceStatus? {
-    entrances.withLock { $0[entrance] }
+    let emergency = emergencies.withLock { $0[entrance] }
+    return entrances.withLock { $0[entrance] }.map { with(emergency, $0) }
+  }
+
+  /// The configured entrances, in the configuration's order.
+  public var entranceNames: [String] { order }
+
+  /// Shows the emergency releases in force on the entrances they cover.
+  public func showEmergency(_ releases: [EmergencyRelease]) {
+    var shown: [String: EntranceStatus.Emergency] = [:]
+    for name in order {
+      guard let oldest = releases.filter({ $0.covers(name) }).min(by: { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) })
+      else { continue }
+      shown[name] = EntranceStatus.Emergency(
+        id: oldest.id, since: oldest.startedAt, by: oldest.startedBy, reason: oldest.reason,
+        allEntrances: oldest.entrance == nil)
+    }
+    emergencies.withLock { $0 = shown }
+  }
+
+  private func with(_ emergency: EntranceStatus.Emergency?, _ status: EntranceStatus) -> EntranceStatus {
+    var status = status
+    status.emergency = emergency
+    return status
   }
 }

@@ -63,6 +63,20 @@ function dateText(seconds) {
   return new Date(seconds * 1000).toLocaleDateString([], { year: "numeric", month: "short", day: "numeric" });
 }
 
+function hourMinute(seconds) {
+  return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+// A hashed person ID ("h:" and 64 hex digits) is shortened: enough to tell two apart.
+function personText(person) {
+  if (!person) return "no ID";
+  return person.startsWith("h:") && person.length > 12 ? `${person.slice(0, 10)}…` : person;
+}
+
+function words(text) {
+  return String(text || "").replaceAll("_", " ");
+}
+
 function celsius(value) {
   return value == null ? "–" : `${value.toFixed(1)} °C`;
 }
@@ -135,6 +149,7 @@ function applySnapshot(snapshot) {
   document.getElementById("site").textContent = snapshot.site;
   document.title = `thermogate — ${snapshot.site}`;
   renderTiles(snapshot.entrances);
+  renderEmergencySummary(snapshot.entrances);
   renderAlerts(snapshot.alerts);
   renderRechecks(snapshot.entrances);
   tick();
@@ -171,10 +186,43 @@ function makeTile(name) {
   parts.health = el("div", { class: "health" });
   parts.calibration = el("div", { class: "health calibration" });
   parts.gate = el("span", { class: "gate" });
+  parts.mode = el("span", { class: "mode" });
+  // The emergency banner and its buttons are made once: a click must not fall between two
+  // snapshots that rebuild the tile.
+  parts.emergencyText = el("span", { class: "emergency-text" });
+  parts.clearButton = el("button", { type: "button", "data-action": "clear-emergency" });
+  parts.clearButton.addEventListener("click", () => {
+    const emergency = tile.status && tile.status.emergency;
+    clearEmergency(emergency && emergency.all_entrances ? null : name, parts.clearButton);
+  });
+  parts.emergency = el("div", { class: "emergency-banner", role: "status" }, parts.emergencyText, parts.clearButton);
+  parts.emergency.hidden = true;
+  parts.releaseButton = el("button", {
+    type: "button",
+    class: "danger",
+    "data-action": "release",
+    text: "Release (free passage)",
+    "aria-label": `Emergency release of ${name}: free passage`,
+  });
+  parts.releaseButton.addEventListener("click", () => releaseEmergency(name, parts.releaseButton));
+  parts.decision = el("div", { class: "row decision" });
+  parts.guardLine = el("div", { class: "row guard-line" });
+  parts.access = el("div", { class: "counts access-counts", "aria-label": "today's access decisions" });
   const root = el(
     "article",
     { class: "tile", "data-entrance": name },
-    el("div", { class: "tile-head" }, el("span", { class: "tile-name", text: name }), parts.gate, parts.state),
+    el(
+      "div",
+      { class: "tile-head" },
+      el("span", { class: "tile-name", text: name }),
+      parts.mode,
+      parts.gate,
+      parts.state,
+    ),
+    parts.emergency,
+    parts.decision,
+    parts.guardLine,
+    parts.access,
     el("div", { class: "row" }, el("span", { class: "label", text: "device" }), parts.device),
     parts.last,
     parts.counts,
@@ -182,8 +230,10 @@ function makeTile(name) {
     parts.canvas,
     parts.health,
     parts.calibration,
+    el("div", { class: "tile-actions" }, parts.releaseButton),
   );
-  return { root, parts };
+  const tile = { root, parts };
+  return tile;
 }
 
 function renderTiles(entrances) {
@@ -216,6 +266,13 @@ function updateTile(tile, entrance) {
   parts.device.textContent = entrance.device.split("?")[0];
   parts.device.title = entrance.device;
   parts.gate.textContent = entrance.gate_held ? "GATE HELD" : "";
+  root.dataset.mode = entrance.mode;
+  parts.mode.dataset.mode = entrance.mode;
+  parts.mode.textContent = entrance.mode === "access" ? "ACCESS" : "SCREEN";
+  parts.mode.title =
+    entrance.mode === "access" ? "access control: ID and temperature open the turnstile" : "screening only (free flow)";
+  updateEmergency(tile, entrance);
+  updateDecision(tile, entrance);
 
   parts.last.replaceChildren();
   const last = entrance.last_screening;
@@ -290,6 +347,207 @@ function updateTile(tile, entrance) {
     }
   }
   drawChart(tile, entrance.entrance);
+}
+
+function updateEmergency(tile, entrance) {
+  const { root, parts } = tile;
+  const emergency = entrance.emergency;
+  root.dataset.emergency = String(Boolean(emergency));
+  parts.emergency.hidden = !emergency;
+  parts.releaseButton.hidden = Boolean(emergency);
+  const noToken = !view.snapshot.token_configured;
+  for (const button of [parts.releaseButton, parts.clearButton]) {
+    if (button.dataset.busy !== "true") button.disabled = noToken;
+    button.title = noToken ? "this gateway has no API token configured (http.token_env); releasing is off" : "";
+  }
+  if (!emergency) return;
+  const scope = emergency.all_entrances ? " (all entrances)" : "";
+  const since = hourMinute(emergency.since);
+  parts.emergencyText.textContent =
+    `FREE PASSAGE — emergency release by ${emergency.by} since ${since}: ${emergency.reason}${scope}`;
+  parts.clearButton.textContent = emergency.all_entrances ? "End free passage everywhere" : "End free passage here";
+}
+
+function updateDecision(tile, entrance) {
+  const { parts } = tile;
+  const decision = entrance.last_decision;
+  parts.decision.replaceChildren(el("span", { class: "label", text: "access" }));
+  if (decision) {
+    parts.decision.dataset.outcome = decision.outcome;
+    const who = decision.holder ? `${personText(decision.person)} (${decision.holder})` : personText(decision.person);
+    parts.decision.append(
+      el("span", { class: "outcome", "data-outcome": decision.outcome, text: decision.outcome.toUpperCase() }),
+      el("span", { class: "value", text: `${words(decision.reason)} · ${who}` }),
+      el("span", { class: "label ago", "data-time": String(decision.time) }),
+    );
+  } else {
+    parts.decision.dataset.outcome = "";
+    parts.decision.append(el("span", { class: "label", text: "no decision yet" }));
+  }
+  parts.guardLine.replaceChildren();
+  const line = entrance.guard_line;
+  parts.guardLine.hidden = !line;
+  if (line) {
+    parts.guardLine.dataset.instruction = line.instruction;
+    parts.guardLine.append(
+      el("span", { class: "label", text: "guard" }),
+      el("span", { class: "value", text: line.text }),
+    );
+  }
+  const today = entrance.today_access || {};
+  parts.access.replaceChildren(
+    el("span", { class: "label", text: "today" }),
+    el("span", { "data-outcome": "granted", text: `in ${today.granted || 0}` }),
+    el("span", { "data-outcome": "denied", text: `denied ${today.denied || 0}` }),
+  );
+}
+
+function renderEmergencySummary(entrances) {
+  const released = entrances.filter((entrance) => entrance.emergency);
+  const summary = document.getElementById("emergency-summary");
+  summary.hidden = released.length === 0;
+  const text = released.length
+    ? `FREE PASSAGE at ${released.map((entrance) => entrance.entrance).join(", ")} (emergency release)`
+    : "";
+  if (summary.textContent !== text) summary.textContent = text;
+}
+
+// ---- Emergency release and visitor passes -----------------------------------------------
+
+// The guard's name and token, typed in the header; nil (with the reason shown) when missing.
+function operator(messageID) {
+  const name = document.getElementById("ack-name").value.trim();
+  const token = document.getElementById("ack-token").value.trim();
+  if (!name) {
+    showMessage("Type your name under “Your name” first.", false, messageID);
+    document.getElementById("ack-name").focus();
+    return null;
+  }
+  sessionStorage.setItem("thermogate.name", name);
+  sessionStorage.setItem("thermogate.token", token);
+  return { name, token };
+}
+
+async function post(path, token, body) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => ({}));
+  return { ok: response.ok, status: response.status, answer };
+}
+
+async function withButton(button, action) {
+  if (button) {
+    button.dataset.busy = "true";
+    button.disabled = true;
+  }
+  try {
+    await action();
+  } finally {
+    if (button) {
+      button.dataset.busy = "false";
+      button.disabled = !view.snapshot?.token_configured;
+    }
+  }
+}
+
+// `entrance` null: every entrance.
+async function releaseEmergency(entrance, button) {
+  const who = operator("emergency-message");
+  if (!who) return;
+  const reasonField = document.getElementById("emergency-reason");
+  const reason = reasonField.value.trim();
+  const where = entrance || "every entrance";
+  if (!reason) {
+    const text = `Type the reason for releasing ${where} under “Emergency release” first.`;
+    showMessage(text, false, "emergency-message");
+    reasonField.focus();
+    return;
+  }
+  await withButton(button, async () => {
+    try {
+      const body = entrance ? { entrance, by: who.name, reason } : { by: who.name, reason };
+      const { ok, status, answer } = await post("/api/emergency", who.token, body);
+      showMessage(
+        ok ? `Free passage at ${where}, released by ${who.name}.` : `${where} not released: ${answer.error || status}`,
+        ok,
+        "emergency-message",
+      );
+    } catch (error) {
+      const text = `${where} not released: the gateway cannot be reached (${error.message})`;
+      showMessage(text, false, "emergency-message");
+    }
+  });
+}
+
+async function clearEmergency(entrance, button) {
+  const who = operator("emergency-message");
+  if (!who) return;
+  const where = entrance || "every entrance";
+  await withButton(button, async () => {
+    try {
+      const body = entrance ? { entrance, by: who.name } : { by: who.name };
+      const { ok, status, answer } = await post("/api/emergency/clear", who.token, body);
+      if (!ok) {
+        showMessage(`Free passage at ${where} not ended: ${answer.error || status}`, false, "emergency-message");
+        return;
+      }
+      const still = entrance && (answer.active || []).some((release) => release.all_entrances);
+      showMessage(
+        still
+          ? `${entrance} is still in free passage: every entrance is released. End it everywhere to lock it.`
+          : `Free passage at ${where} ended by ${who.name}.`,
+        !still,
+        "emergency-message",
+      );
+    } catch (error) {
+      const text = `Free passage at ${where} not ended: the gateway cannot be reached (${error.message})`;
+      showMessage(text, false, "emergency-message");
+    }
+  });
+}
+
+async function issuePass(event) {
+  event.preventDefault();
+  const who = operator("visitor-message");
+  if (!who) return;
+  const form = event.target;
+  const phone = document.getElementById("visitor-phone").value.trim();
+  const body = {
+    name: document.getElementById("visitor-name").value.trim(),
+    host: document.getElementById("visitor-host").value.trim(),
+    hours: Number(document.getElementById("visitor-hours").value),
+    by: who.name,
+  };
+  if (phone) body.phone = phone;
+  const codeNode = document.getElementById("visitor-code");
+  codeNode.hidden = true;
+  await withButton(form.querySelector("button"), async () => {
+    try {
+      const { ok, status, answer } = await post("/api/visitors", who.token, body);
+      if (!ok) {
+        showMessage(`No pass issued: ${answer.error || status}`, false, "visitor-message");
+        return;
+      }
+      const until = new Date(answer.valid_until).getTime() / 1000;
+      const phoneText = answer.phone_masked ? ` · phone ${answer.phone_masked}` : "";
+      showMessage(
+        `Pass for ${answer.name}, visiting ${answer.host}, ` +
+          `valid until ${hourMinute(until)} ${dateText(until)}${phoneText}. ` +
+          "The code is shown this once: hand it over now.",
+        true,
+        "visitor-message",
+      );
+      codeNode.replaceChildren(el("span", { class: "label", text: "code " }), el("strong", { text: answer.code }));
+      codeNode.dataset.code = answer.code;
+      codeNode.hidden = false;
+      form.reset();
+    } catch (error) {
+      showMessage(`No pass issued: the gateway cannot be reached (${error.message})`, false, "visitor-message");
+    }
+  });
 }
 
 // ---- Chart ------------------------------------------------------------------------------
@@ -483,7 +741,7 @@ async function acknowledge(id, button) {
   const name = document.getElementById("ack-name").value.trim();
   const token = document.getElementById("ack-token").value.trim();
   if (!name) {
-    showMessage("Type your name under “Acknowledge as” first.", false);
+    showMessage("Type your name under “Your name” first.", false);
     document.getElementById("ack-name").focus();
     return;
   }
@@ -513,8 +771,8 @@ async function acknowledge(id, button) {
   }
 }
 
-function showMessage(text, ok) {
-  const message = document.getElementById("ack-message");
+function showMessage(text, ok, id = "ack-message") {
+  const message = document.getElementById(id);
   message.textContent = text;
   message.dataset.kind = ok ? "ok" : "error";
   message.hidden = false;
@@ -573,5 +831,13 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("ack-name").value = sessionStorage.getItem("thermogate.name") || "";
   document.getElementById("ack-token").value = sessionStorage.getItem("thermogate.token") || "";
   document.getElementById("operator").addEventListener("submit", (event) => event.preventDefault());
+  document.getElementById("emergency-form").addEventListener("submit", (event) => event.preventDefault());
+  document.querySelector('[data-action="release-all"]').addEventListener("click", (event) =>
+    releaseEmergency(null, event.currentTarget),
+  );
+  document.querySelector('[data-action="clear-all"]').addEventListener("click", (event) =>
+    clearEmergency(null, event.currentTarget),
+  );
+  document.getElementById("visitor-form").addEventListener("submit", issuePass);
   connect();
 });
