@@ -156,9 +156,21 @@ import ThermoStore
       entry("south", at: now - 300, .normal),
       entry("elsewhere", at: now - 200, .normal),  // an entrance this configuration no longer has
     ])
+    var batch = RegisterBatch()
+    for (time, outcome, reason) in [
+      (midnight - 60, AccessOutcome.denied, AccessReason.fever), (now - 500, .granted, .normal),
+      (now - 400, .denied, .unknownID),
+    ] {
+      let decision = AccessDecision(
+        pass: 1, time: time, outcome: outcome, reason: reason, person: "E1", holder: nil, screening: nil,
+        mode: .access)
+      batch.passages.append((PassageEntry(decision: decision, entrance: "north", policy: .plain), nil))
+    }
+    try store.register(batch)
     let status = GatewayStatus(entrances: ["north", "south"], timeZone: utc)
     try status.restore(from: store, now: now)
     #expect(status.status(of: "north")?.today == ["fever": 1, "normal": 1])
+    #expect(status.status(of: "north")?.todayAccess == ["granted": 1, "denied": 1], "today's, from the register")
     #expect(status.status(of: "south")?.today == ["normal": 1])
     #expect(status.history.points(after: 0).points.map(\.entrance) == ["north", "south"])
     // A monitor that starts the same day keeps the restored counts.
@@ -166,6 +178,7 @@ import ThermoStore
       entrance: "north", thermometer: "sim:mlx90614", pipeline: EntrancePipeline(), outlet: RecordingOutlet(),
       status: status, personIDs: .plain, clock: .manual(at: now + 1))
     #expect(status.status(of: "north")?.today == ["fever": 1, "normal": 1])
+    #expect(status.status(of: "north")?.todayAccess == ["granted": 1, "denied": 1])
     // One that starts the next day does not.
     _ = EntranceMonitor(
       entrance: "south", thermometer: "sim:mlx90614", pipeline: EntrancePipeline(), outlet: RecordingOutlet(),

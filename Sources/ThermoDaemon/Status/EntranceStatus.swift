@@ -185,11 +185,17 @@ public final class GatewayStatus: Sendable {
     let counts = try store.screeningCounts(since: today.start, until: today.end)
     let recent = try store.screenings(
       since: now - history.span, until: now + 1, limit: order.count * history.capacity)
-    let dayStart = today.start
-    restore(from: recent, counts: counts, dayStart: dayStart)
+    var access: [String: [String: Int]] = [:]
+    for count in try store.passageCounts(since: today.start, until: today.end) {
+      access[count.entrance, default: [:]][count.outcome, default: 0] += count.count
+    }
+    restore(from: recent, counts: counts, access: access, dayStart: today.start)
   }
 
-  func restore(from entries: [RegisterEntry], counts: [String: [String: Int]], dayStart: Double) {
+  func restore(
+    from entries: [RegisterEntry], counts: [String: [String: Int]], access: [String: [String: Int]] = [:],
+    dayStart: Double
+  ) {
     for entry in entries where entry.bodyC != nil && order.contains(entry.entrance) {
       history.append(
         entrance: entry.entrance, time: entry.time, bodyC: entry.bodyC, screeningClass: entry.screeningClass,
@@ -202,6 +208,7 @@ public final class GatewayStatus: Sendable {
           ?? EntranceStatus(
             entrance: name, state: .noDevice, since: dayStart, device: "", thresholdC: 0, thresholdSource: "")
         status.today = counts[name] ?? [:]
+        status.todayAccess = access[name] ?? [:]
         status.todayStartedAt = dayStart
         entrances[name] = status
       }
