@@ -78,11 +78,7 @@ actor SlowDiskOutlet: ScreeningOutlet {
 
 @Suite struct AccessMonitorTests {
   func pass(from start: Double, skinC: Double) -> [Sample] {
-    (0..<60).map { index in
-      let time = start + Double(index) * 0.1
-      let present = index >= 5 && index < 40
-      return Sample(time: time, objectC: present ? skinC : 21.5, ambientC: 22)
-    }
+    EntranceMonitorTests().passSamples(from: start, skinC: skinC)
   }
 
   func monitor(mode: AccessMode = .access) -> (EntranceMonitor, SlowDiskOutlet, GatewayStatus) {

@@ -223,7 +223,8 @@ public actor GateRelays: GateOutput {
     return key
   }
 
-  /// The hold `key` now belongs to the alert `alertID` (and keeps its expiry).
+  /// The hold `key` now belongs to the alert `alertID`; its longest hold runs from now (the
+  /// alert is stored a moment after the hold was taken).
   public func rekey(entrance: String, from key: Int64, to alertID: Int64) {
     guard !released.contains(alertID), holds[entrance]?.remove(key) != nil else { return }
     holds[entrance, default: []].insert(alertID)
