@@ -9,8 +9,34 @@ struct RegisterCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "register",
     abstract: "The screening register.",
-    subcommands: [Export.self, ShiftReportCommand.self]
+    subcommands: [Export.self, Decisions.self, ShiftReportCommand.self]
   )
+
+  struct Decisions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Export the access decisions (who was let in or turned away, and why), oldest first.",
+      discussion: "Also the people denied without a screening (an unknown badge, an ID nobody was measured for). "
+        + "Person IDs appear as stored.")
+
+    @OptionGroup var store: StoreOption
+    @Option(help: "From this time (ISO 8601 or seconds), inclusive.") var since: String?
+    @Option(help: "Until this time, exclusive.") var until: String?
+    @Option(help: "csv or jsonl.") var format: Export.Format = .csv
+
+    func run() throws {
+      let from = try since.map { try parseTime($0, option: "--since") } ?? -.infinity
+      let to = try until.map { try parseTime($0, option: "--until") } ?? .infinity
+      guard from < to else { throw ValidationError("--since must be before --until") }
+      let entries = try store.withStore { try $0.passages(since: from, until: to) }
+      switch format {
+      case .csv:
+        print(PassageExport.csvHeader)
+        for entry in entries { print(PassageExport.csvRow(entry)) }
+      case .jsonl:
+        for entry in entries { print(PassageExport.jsonLine(entry)) }
+      }
+    }
+  }
 
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -118,4 +118,25 @@ final class ShiftReportCommandTests: XCTestCase {
     XCTAssertTrue(
       run.errors.contains("\(path):2:1: shift_start '25:99' is neither HH:MM nor an ISO 8601 time"), run.errors)
   }
+
+  func testTheAccessDecisionsAreExportedWithTheirReasons() throws {
+    let shift = try XCTUnwrap(ISO8601DateFormatter().date(from: "2026-11-30T08:00:00Z")).timeIntervalSince1970
+    let database = try makeRegister(policy: .plain, shift: shift)
+    let jsonl = try CLI.run(["register", "decisions", "--database", database, "--format", "jsonl"])
+    XCTAssertEqual(jsonl.status, 0, jsonl.errors)
+    let rows = try CLI.jsonLines(jsonl.output)
+    XCTAssertEqual(
+      rows.map {
+        "\($0["person"] as? String ?? "-") \($0["outcome"] as? String ?? "?") \($0["reason"] as? String ?? "?")"
+      },
+      [
+        "E10003 denied elevated", "E10002 denied expired_id",
+      ])
+    let csv = try CLI.run(["register", "decisions", "--database", database, "--since", "2026-11-30T07:48:00Z"])
+    let lines = csv.output.split(separator: "\n")
+    XCTAssertEqual(
+      lines.first, "id,time,entrance,mode,outcome,reason,person,holder,screening_id,screening_class,body_c")
+    XCTAssertEqual(lines.count, 2, "only the decision since 07:48: \(csv.output)")
+    XCTAssertTrue(lines.last?.contains(",access,denied,expired_id,E10002,") == true, csv.output)
+  }
 }
