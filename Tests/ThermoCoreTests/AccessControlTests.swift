@@ -169,3 +169,16 @@ extension AccessControlTests {
     #expect(Self.decisions(next).map(\.outcome) == [.granted])
   }
 }
+
+extension AccessControlTests {
+  /// Found by the property test: the same card read twice within a second, valid and then
+  /// refused (the directory changed between), must not be let through on the first reading.
+  @Test func aRepeatScanThatIsNowRefusedWins() {
+    var access = AccessControl()
+    _ = access.present(.valid("P0", .staff), at: 0)
+    let (again, _) = access.present(.refused("P0", .notYetValid), at: 0)
+    #expect(Self.decisions(again).map(\.reason) == [.notYetValid])
+    let reading = access.screened(Self.screening(.normal, person: "P0", at: 0))
+    #expect(Self.releases(reading).isEmpty)
+  }
+}

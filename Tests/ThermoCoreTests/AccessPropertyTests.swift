@@ -37,7 +37,7 @@ import Testing
 
   @Test(arguments: AccessMode.allCases)
   func noReleaseWithoutAValidIDAndANormalScreeningOfTheSamePerson(_ mode: AccessMode) async {
-    await propertyCheck(count: 400, input: Self.step.array(of: 0...60)) { steps in
+    await propertyCheck(count: 1000, input: Self.step.array(of: 0...60)) { steps in
       var access = AccessControl(settings: AccessSettings(mode: mode, pairingWindow: 8))
       var time = 0.0
       var lastCheck: [String: CredentialCheck] = [:]

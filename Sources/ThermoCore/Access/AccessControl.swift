@@ -37,7 +37,7 @@ public struct AccessControl: Sendable {
   private var passes: [Pass] = []
   private let capacity = 16
   private var lastPassID = 0
-  private var lastScan: (person: String, time: Seconds)?
+  private var lastScan: (credential: CredentialCheck, time: Seconds)?
   /// The thermometer can screen (open, not out of service); in `access` mode a credential
   /// presented while it cannot is denied at once rather than left to time out.
   public private(set) var thermometerAvailable = true
@@ -61,12 +61,14 @@ public struct AccessControl: Sendable {
     actions: [AccessAction], awaitsScreening: Bool
   ) {
     var actions = expire(asOf: time)
-    if let last = lastScan, last.person == credential.person, time >= last.time,
+    // Only a repeat the directory judges the same way: a scan that now reads otherwise (the
+    // directory changed, validity ran out) is taken, the safe way.
+    if let last = lastScan, last.credential == credential, time >= last.time,
       time - last.time <= settings.duplicateScanWindow
     {
       return (actions, true)
     }
-    lastScan = (credential.person, time)
+    lastScan = (credential, time)
 
     // Measured first: the latest normal reading still waiting for an ID takes this credential.
     // A reading already decided (elevated, no ID) takes none: the credential is the next
@@ -87,6 +89,9 @@ public struct AccessControl: Sendable {
     }) {
       passes[index].credential = credential
       passes[index].openedAt = time
+      if settings.mode == .access, let refusal = credential.refusal {
+        actions += conclude(at: index, .denied, refusal, time: time, instruction: .seeGuard)
+      }
       return (actions, true)
     }
     // Another person's ID left unmeasured is superseded: the next reading carries the new ID.
