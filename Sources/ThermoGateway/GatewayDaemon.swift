@@ -188,12 +188,19 @@ public struct GatewayDaemon: Sendable {
     if configuration.entrances.contains(where: { $0.thermometer.driver != .sim }) {
       services.append(HotplugService(readers: readers))
     }
+    // Read once, when the first entrance without a carried pipeline needs it.
+    var recorded: RecordedRechecks?
     for entrance in configuration.entrances {
       let pipelineConfiguration = configuration.pipelineConfiguration(for: entrance)
       let previous = carried.take(entrance.name)
       let carriedPipeline = previous.flatMap { $0.0 == pipelineConfiguration ? $0.2 : nil }
       var pipeline = carriedPipeline ?? EntrancePipeline(configuration: pipelineConfiguration)
-      if carriedPipeline == nil { await recovery.restoreRechecks(into: &pipeline, entrance: entrance.name) }
+      if carriedPipeline == nil {
+        if recorded == nil { recorded = await recovery.recordedRechecks() }
+        if let restored = recorded?.restore(into: &pipeline, entrance: entrance.name), restored > 0 {
+          logger.notice("\(entrance.name): \(restored) re-check(s) still open from before the restart")
+        }
+      }
       let startingPipeline = pipeline
       // The same thermometer, kept powered through the reload: its warm-up does not start over.
       let keepsWarmUp = carriedPipeline != nil && previous?.1 == entrance.thermometer

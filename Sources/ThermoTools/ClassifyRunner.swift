@@ -173,13 +173,7 @@ public struct ClassifyRunner: Sendable {
     if let directory {
       // The person column is the credential shown with the reading.
       let credential = decision.person.map { directory.check($0, atWall: decision.time) }
-      // The pass's decision: on this reading, or on the credential shown with it (refused at once).
-      access =
-        state.machine.decideOffline(decision, credential: credential).compactMap { action -> AccessDecision? in
-          guard case .decided(let verdict) = action else { return nil }
-          let onCredential = verdict.screening == nil && verdict.person == decision.person && verdict.reason != .timeout
-          return verdict.screening == decision || onCredential ? verdict : nil
-        }.first
+      access = state.machine.decideOffline(decision, credential: credential)
       if let access { accessCounts["\(access.outcome.rawValue)/\(access.reason.rawValue)", default: 0] += 1 }
     }
     return Self.json(decision, entrance: entrance, device: state.device, line: line, access: access)

@@ -48,6 +48,11 @@ public struct AccessControl: Sendable {
     self.settings = settings
   }
 
+  /// The pass a screening went to, while it is open.
+  public func pass(holding screening: Decision) -> Int? {
+    passes.last { $0.screening == screening }?.id
+  }
+
   /// Passes waiting for their partner (for the status board).
   public var waitingPasses: Int { passes.filter { $0.decision == nil }.count }
 

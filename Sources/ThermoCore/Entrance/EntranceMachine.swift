@@ -55,12 +55,16 @@ public struct EntranceMachine: Sendable {
   /// Offline (`thermogate classify`): a screening whose credential was shown with it (a row's
   /// person column). The credential is presented at the screening's instant, then the
   /// screening; a screening without one is decided at once, since offline no ID can follow.
-  public mutating func decideOffline(_ screening: Decision, credential: CredentialCheck?) -> [AccessAction] {
-    guard screening.screeningClass != .noSubject else { return [] }
+  /// Returns the decision of the screening's pass (made on its credential or on it).
+  public mutating func decideOffline(_ screening: Decision, credential: CredentialCheck?) -> AccessDecision? {
+    guard screening.screeningClass != .noSubject else { return nil }
     var actions: [AccessAction] = []
     if let credential { actions += access.present(credential, at: screening.time).actions }
     actions += access.screened(screening)
-    return actions + access.finish(at: screening.time)
+    let pass = access.pass(holding: screening)
+    actions += access.finish(at: screening.time)
+    for case .decided(let decision) in actions where decision.pass == pass { return decision }
+    return nil
   }
 
   /// Decides everything still waiting (the end of an offline run).

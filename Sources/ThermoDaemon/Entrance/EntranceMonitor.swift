@@ -52,9 +52,6 @@ public struct EntranceMonitor {
   /// The credentials accepted, as last read from the store, and the version read.
   private var directory = AccessDirectory()
   private var directoryVersion: Int?
-  /// Holds taken at once in `screen` mode, by the time of the screening they were taken for,
-  /// until its alert is stored.
-  private var pendingHolds: [(time: Seconds, key: Int64)] = []
   /// Register rows of recent screenings, for an ID that pairs with a reading after its batch.
   private var recentScreeningIDs: [(time: Seconds, id: Int64)] = []
 
@@ -313,6 +310,10 @@ public struct EntranceMonitor {
     var screenings: [(monotonic: Decision, wall: Decision)] = []
     var passages: [PassageRecord] = []
     var releases: [Int] = []
+    // A `screen`-mode hold comes in the batch of the screening it is for: its key, by that
+    // screening's time, until the person's alert is stored.
+    var screeningOfPass: [Int: Decision] = [:]
+    var holdKeys: [Seconds: Int64] = [:]
     for action in actions {
       switch action {
       case .screened(let decision):
@@ -324,6 +325,7 @@ public struct EntranceMonitor {
         var wallDecision = decision
         wallDecision.time = clock.wallTime(ofMonotonic: decision.time)
         wallDecision.screening = decision.screening.map(onWallClock)
+        screeningOfPass[decision.pass] = decision.screening
         metrics.accessDecided(decision)
         board.decided(wallDecision, person: personIDs.protect(decision.person))
         if decision.outcome == .denied {
@@ -340,8 +342,8 @@ public struct EntranceMonitor {
       case .access(.hold(let pass)):
         // `screen` mode: held now, before any record; the hold passes to the person's alert
         // once it is stored, so its acknowledgement or a cleared re-check releases it.
-        if let key = await outlet.holdGate(entrance: entrance), let screening = heldScreening(pass, in: actions) {
-          pendingHolds.append((screening.time, key))
+        if let key = await outlet.holdGate(entrance: entrance), let screening = screeningOfPass[pass] {
+          holdKeys[screening.time] = key
         }
       case .access(.sendToSecondary(let pass, let recheck)):
         logger.notice("\(entrance): pass \(pass) to secondary screening (re-check \(recheck.id))")
@@ -350,8 +352,12 @@ public struct EntranceMonitor {
       }
     }
 
-    let registered = await outlet.register(
-      screenings: screenings.map(\.wall), passages: passages, entrance: entrance, device: device)
+    // A batch of guard lines alone (an ID accepted, waiting for its reading) writes nothing.
+    let registered =
+      screenings.isEmpty && passages.isEmpty
+      ? RegisteredIDs(screenings: [], passages: [])
+      : await outlet.register(
+        screenings: screenings.map(\.wall), passages: passages, entrance: entrance, device: device)
     for (index, screening) in screenings.enumerated() {
       if let id = registered?.screenings[index] {
         recentScreeningIDs.append((screening.monotonic.time, id))
@@ -362,27 +368,19 @@ public struct EntranceMonitor {
       // Nobody enters unrecorded, and a relay that did not move is no grant: the guard decides.
       if registered == nil {
         logger.error("\(entrance): pass \(pass) not released: its record could not be written")
-        board.show(
-          GuardLine(pass: pass, time: clock.monotonicNow(), instruction: .deviceFault, reason: .deviceFault),
-          at: clock.wallNow())
-      } else if !(await outlet.releasePassage(entrance: entrance)) {
-        board.show(
-          GuardLine(pass: pass, time: clock.monotonicNow(), instruction: .deviceFault, reason: .deviceFault),
-          at: clock.wallNow())
+      } else if await outlet.releasePassage(entrance: entrance) {
+        continue
+      } else {
         await followRelay(at: clock.wallNow())
       }
+      board.show(
+        GuardLine(pass: pass, time: clock.monotonicNow(), instruction: .deviceFault, reason: .deviceFault),
+        at: clock.wallNow())
     }
     for (index, screening) in screenings.enumerated() {
-      let holdKey = pendingHolds.first { $0.time == screening.monotonic.time }?.key
-      pendingHolds.removeAll { $0.time == screening.monotonic.time }
-      await screened(screening.wall, registerID: registered?.screenings[index] ?? nil, holdKey: holdKey)
+      await screened(
+        screening.wall, registerID: registered?.screenings[index] ?? nil, holdKey: holdKeys[screening.monotonic.time])
     }
-  }
-
-  /// The screening a `screen`-mode pass was held for.
-  private func heldScreening(_ pass: Int, in actions: [EntranceAction]) -> Decision? {
-    for case .access(.decided(let decision)) in actions where decision.pass == pass { return decision.screening }
-    return nil
   }
 
   private func onWallClock(_ monotonicDecision: Decision) -> Decision {

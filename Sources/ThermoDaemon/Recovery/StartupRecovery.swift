@@ -28,28 +28,22 @@ public struct StartupRecovery: Sendable {
     self.clock = clock
   }
 
-  /// Puts the entrance's open re-checks (the register's) into a fresh pipeline, on its clock.
-  public func restoreRechecks(into pipeline: inout EntrancePipeline, entrance: String) async {
-    let window = pipeline.configuration.recheckWindow
+  /// The re-checks the register shows open, and each entrance's last number: one read for every
+  /// entrance that starts without a carried pipeline. Nil when the register cannot be read (the
+  /// entrances then start with none).
+  public func recordedRechecks() async -> RecordedRechecks? {
+    let longestWindow =
+      configuration.entrances.map { configuration.pipelineConfiguration(for: $0).recheckWindow }
+      .max() ?? 0
     let now = clock.wallNow()
     do {
       let (open, last) = try await store.reading { store throws(StoreError) in
-        (try store.openRechecks(since: now - window), try store.lastRecheckIDs())
+        (try store.openRechecks(since: now - longestWindow), try store.lastRecheckIDs())
       }
-      let offset = clock.wallNow() - clock.monotonicNow()
-      let windows = open.filter { $0.entrance == entrance }.map {
-        OpenRecheck(
-          id: $0.id, person: $0.person, openedAt: $0.openedAt - offset, deadline: $0.openedAt + window - offset,
-          bodyC: $0.bodyC)
-      }
-      pipeline.restoreRechecks(windows, lastID: last[entrance] ?? 0)
-      if !windows.isEmpty {
-        logger.notice(
-          "\(entrance): \(windows.count) re-check(s) still open from before the restart (numbering goes on from \(last[entrance] ?? 0))"
-        )
-      }
+      return RecordedRechecks(open: open, lastIDs: last, now: now, wallMinusMonotonic: now - clock.monotonicNow())
     } catch {
-      logger.error("\(entrance): cannot read the open re-checks (\(error)); they start empty")
+      logger.error("cannot read the open re-checks (\(error)); they start empty")
+      return nil
     }
   }
 
@@ -114,5 +108,28 @@ public struct StartupRecovery: Sendable {
       }
     }
     return raised
+  }
+}
+
+/// The register's open re-checks as read at start, put into each entrance's fresh pipeline on
+/// its clock.
+public struct RecordedRechecks: Sendable {
+  let open: [RecheckRecord]
+  let lastIDs: [String: Int]
+  let now: Double
+  /// Wall-clock minus monotonic gateway time when read: record times convert with it.
+  let wallMinusMonotonic: Double
+
+  /// Puts the entrance's re-checks still inside its own window into `pipeline`; returns how many.
+  @discardableResult
+  public func restore(into pipeline: inout EntrancePipeline, entrance: String) -> Int {
+    let window = pipeline.configuration.recheckWindow
+    let windows = open.filter { $0.entrance == entrance && $0.openedAt >= now - window }.map {
+      OpenRecheck(
+        id: $0.id, person: $0.person, openedAt: $0.openedAt - wallMinusMonotonic,
+        deadline: $0.openedAt + window - wallMinusMonotonic, bodyC: $0.bodyC)
+    }
+    pipeline.restoreRechecks(windows, lastID: lastIDs[entrance] ?? 0)
+    return windows.count
   }
 }
