@@ -10,7 +10,7 @@ import ThermoStore
 public struct GatewayConfiguration: Sendable {
   public static let topLevelKeys = [
     "site", "state_directory", "database", "sample_rate_hz", "screening", "entrances", "devices", "sinks", "routes",
-    "alerts", "retention", "person_ids", "http", "gate_hold_s", "access",
+    "alerts", "retention", "person_ids", "http", "gate_hold_s", "access", "secondary",
   ]
   public static let entranceBindingKeys = [
     "thermometer", "ambient_reference", "badge", "gate", "mode", "pairing_window_s",
@@ -103,6 +103,7 @@ public struct GatewayConfiguration: Sendable {
   /// turnstile's own timer re-locks it).
   public var releasePulse = 0.3
   public var http = HTTP()
+  public var secondary = SecondarySettings()
 
   public static let defaultSinks = [Sink(name: "gate", kind: .gate), Sink(name: "log", kind: .log)]
   public static let defaultRoutes = [

@@ -57,6 +57,7 @@ struct GatewayConfigurationLoader {
     }
     if let node = top["person_ids"] { configuration.personIDs = personIDs(node) }
     if let node = top["http"] { configuration.http = http(node) }
+    if let node = top["secondary"] { configuration.secondary = secondary(node) }
     if configuration.http.token == nil, let token = environment["THERMOGATE_API_TOKEN"], !token.isEmpty {
       if token.count < 16 {
         reader.report(top["http"] ?? root, "THERMOGATE_API_TOKEN must be at least 16 characters")

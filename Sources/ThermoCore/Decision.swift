@@ -20,6 +20,9 @@ public enum DecisionReason: String, Sendable, Equatable, CaseIterable {
   case unstableReading = "unstable_reading"
   case belowThreshold = "below_threshold"
   case recheckCleared = "recheck_cleared"
+  /// Elevated, but the person holds a one-time pass from a clinical reading at the secondary
+  /// station that cleared them.
+  case clearedAtSecondary = "cleared_at_secondary"
   case atOrAboveThreshold = "at_or_above_threshold"
   case withinGuardBand = "within_guard_band"
   case confirmedByRecheck = "confirmed_by_recheck"

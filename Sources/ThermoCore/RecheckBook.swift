@@ -58,6 +58,13 @@ public struct RecheckBook: Sendable {
     return RecheckLink(id: entry.id, role: role, openedAt: entry.openedAt, deadline: entry.deadline)
   }
 
+  /// Closes re-check `id` without a result (settled elsewhere); false when it was not open.
+  mutating func close(id: Int) -> Bool {
+    guard let index = entries.firstIndex(where: { $0.id == id }) else { return false }
+    entries.remove(at: index)
+    return true
+  }
+
   /// Re-checks carried over from the record after a restart, and the last number given out:
   /// numbering goes on from there, and the people still get their re-check.
   mutating func restore(_ windows: [OpenRecheck], lastID: Int) {

@@ -174,7 +174,7 @@ public struct GatewayDaemon: Sendable {
     if http.enabled {
       let api = GatewayHTTP(
         site: configuration.site, status: status, store: store, dispatcher: dispatcher, gate: gate, token: http.token,
-        personIDs: configuration.personIDs, metrics: registry, clock: clock)
+        personIDs: configuration.personIDs, metrics: registry, clock: clock, secondary: configuration.secondary)
       let logger = logger
       services.append(
         api.application(host: host, port: port) { boundPort in

@@ -22,13 +22,17 @@ public struct GatewayHTTP: Sendable {
   let personIDs: PersonIDPolicy
   let metrics: PrometheusCollectorRegistry
   let clock: GatewayClock
+  /// The secondary station's thresholds and pass validity.
+  let secondary: SecondarySettings
   /// Live dashboard streams share one snapshot per half second and are capped in number.
   let dashboardStreams = DashboardStreams()
 
   public init(
     site: String, status: GatewayStatus, store: AlertStore, dispatcher: Dispatcher, gate: GateRelays, token: Secret?,
-    personIDs: PersonIDPolicy, metrics: PrometheusCollectorRegistry, clock: GatewayClock
+    personIDs: PersonIDPolicy, metrics: PrometheusCollectorRegistry, clock: GatewayClock,
+    secondary: SecondarySettings = SecondarySettings()
   ) {
+    self.secondary = secondary
     self.site = site
     self.status = status
     self.store = store
@@ -56,6 +60,7 @@ public struct GatewayHTTP: Sendable {
     }
     addEmergency(to: router)
     addVisitors(to: router)
+    addSecondary(to: router)
     addDashboard(to: router)
     return Application(
       router: router,

@@ -116,6 +116,7 @@ public final class AlertStore: Sendable {
     registerDirectory(&migrator)
     registerPassages(&migrator)
     registerEmergencyRelease(&migrator)
+    registerSecondary(&migrator)
     return migrator
   }
 

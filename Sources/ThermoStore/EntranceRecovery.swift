@@ -29,6 +29,7 @@ extension AlertStore {
             WHERE o.recheck_role = 'opened' AND o.time >= ? AND o.recheck_id IS NOT NULL AND NOT EXISTS (
               SELECT 1 FROM screening r WHERE r.entrance = o.entrance AND r.recheck_id = o.recheck_id
                 AND r.recheck_role IN ('confirmed', 'cleared') AND r.time >= o.time)
+              AND NOT EXISTS (SELECT 1 FROM secondary_case c WHERE c.screening_id = o.id AND c.status != 'waiting')
             ORDER BY o.time, o.id
             """, arguments: [since]
         ).map { row in

@@ -135,7 +135,9 @@ extension AlertStore {
         entry.guardBandC, entry.calibrationID, entry.bodyModelVersion, entry.recheckID, entry.recheckRole,
         entry.person, entry.sampleCount,
       ])
-    return db.lastInsertedRowID
+    let id = db.lastInsertedRowID
+    try followSecondary(entry, screeningID: id, in: db)
+    return id
   }
 
   /// Screenings with `since <= time < until`, oldest first.
@@ -190,6 +192,10 @@ extension AlertStore {
         try db.execute(sql: "DELETE FROM screening WHERE time < ?", arguments: [cutoff])
         let screenings = db.changesCount
         try db.execute(sql: "DELETE FROM passage WHERE time < ?", arguments: [cutoff])
+        try db.execute(
+          sql: "DELETE FROM clinical_reading WHERE case_id IN (SELECT id FROM secondary_case WHERE opened_at < ?)",
+          arguments: [cutoff])
+        try db.execute(sql: "DELETE FROM secondary_case WHERE opened_at < ?", arguments: [cutoff])
         try db.execute(
           sql: """
             DELETE FROM alert WHERE raised_at < ? AND (acknowledged_at IS NOT NULL OR resolved_at IS NOT NULL)

@@ -33,16 +33,33 @@ struct InProcessGateway {
   }
 
   func application(personIDs: PersonIDPolicy = .plain) async throws -> some ApplicationProtocol {
+    let store = try Self.freshStore()
+    let dispatcher = Dispatcher(store: store, settings: Dispatcher.Settings(routing: Routing(routes: [])), sinks: [])
+    return await application(store: store, dispatcher: dispatcher, gate: gate(), personIDs: personIDs)
+  }
+
+  static func freshStore() throws -> AlertStore {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("thermogate-\(UUID().uuidString).sqlite")
-    let store = try AlertStore(path: path.path)
+    return try AlertStore(path: path.path)
+  }
+
+  /// The relays of both entrances, on the simulated boards.
+  func gate() async -> GateRelays {
     let gate = GateRelays(gates: [:], relays: boards, status: nil)
     await gate.configure(
       gates: ["north": north, "south": south], relays: boards, status: status, maximumHold: 30,
       releaseEntrances: ["north", "south"])
-    let dispatcher = Dispatcher(store: store, settings: Dispatcher.Settings(routing: Routing(routes: [])), sinks: [])
-    return GatewayHTTP(
+    return gate
+  }
+
+  /// The router over a store, dispatcher and clock the test also drives an entrance with.
+  func application(
+    store: AlertStore, dispatcher: Dispatcher, gate: GateRelays, personIDs: PersonIDPolicy = .plain,
+    clock: GatewayClock = GatewayClock(), secondary: SecondarySettings = SecondarySettings()
+  ) async -> some ApplicationProtocol {
+    GatewayHTTP(
       site: "hq", status: status, store: store, dispatcher: dispatcher, gate: gate, token: Secret(Self.token),
-      personIDs: personIDs, metrics: PrometheusCollectorRegistry(), clock: GatewayClock()
+      personIDs: personIDs, metrics: PrometheusCollectorRegistry(), clock: clock, secondary: secondary
     ).application(host: "127.0.0.1", port: 0) { _ in }
   }
 }

@@ -5,6 +5,8 @@ public struct EntrancePipeline: Sendable {
   public private(set) var detector: ScreeningDetector
   public private(set) var baseline = AdaptiveBaseline()
   private var recheckBook: RecheckBook
+  /// One-time passes from the secondary station's clinical check.
+  public private(set) var secondaryClearances = SecondaryClearances()
   private var deviceConnectedAt: Seconds?
   /// True when the connection time was taken from the data (no `deviceConnected` call): then
   /// the earliest reading seen stands for it, whatever order readings arrive in.
@@ -34,6 +36,20 @@ public struct EntrancePipeline: Sendable {
   /// the re-check is theirs under it from now on.
   public mutating func relinkRecheck(person stored: String, to presented: String) {
     recheckBook.relink(person: stored, to: presented)
+  }
+
+  /// A clinical reading at the secondary station settled re-check `id`: it no longer waits for
+  /// an infrared re-check (which would confirm a fever the clinical reading ruled out, or confirm
+  /// one a second time). False when it was not open.
+  @discardableResult
+  public mutating func settleRecheckAtSecondary(id: Int) -> Bool {
+    recheckBook.close(id: id)
+  }
+
+  /// The secondary station cleared `person`: their next screening here until `deadline` that
+  /// reads elevated is taken as normal (`cleared_at_secondary`), once.
+  public mutating func clearAtSecondary(person: String, until deadline: Seconds) {
+    secondaryClearances.grant(person: person, until: deadline)
   }
 
   /// Starts (or restarts) the device's warm-up, e.g. when it is plugged in. Without a call the
@@ -196,6 +212,12 @@ public struct EntrancePipeline: Sendable {
       result.reason = .withinGuardBand
     }
 
+    if result.screeningClass == .elevated, secondaryClearances.use(person: person, at: time) {
+      // The clinical reading outranks the infrared: no new re-check, and the baseline is not fed.
+      result.screeningClass = .normal
+      result.reason = .clearedAtSecondary
+      return result
+    }
     if result.screeningClass == .elevated {
       if let link = recheckBook.resolve(person: person, at: time, as: .confirmed) {
         result.screeningClass = .fever

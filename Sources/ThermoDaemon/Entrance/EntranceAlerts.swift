@@ -57,6 +57,27 @@ struct EntranceAlerts: Sendable {
     "out of service since \(Self.what(record)) #\(record.id ?? 0): \(record.failures.joined(separator: "; "))"
   }
 
+  /// A clinical reading at the secondary station confirmed a fever: the doctor's alert. Keyed by
+  /// the screening that sent the person (or the case's settlement time when a guard sent them),
+  /// so raising it again after a restart finds the one already stored.
+  func clinicalFever(_ found: SecondaryCase) -> Alert? {
+    guard let reading = found.reading, let settledAt = found.settledAt else { return nil }
+    let who = found.person.map { " (\($0))" } ?? ""
+    let value = String(format: "%.1f °C", reading.valueC)
+    let threshold = String(format: "%.1f °C", reading.thresholdC)
+    return Alert(
+      kind: .fever, entrance: entrance, device: reading.device, raisedAt: settledAt,
+      summary:
+        "FEVER confirmed at the secondary station for \(entrance)\(who): \(reading.method.rawValue) \(value), "
+        + "threshold \(threshold) (case \(found.id)); call the duty doctor",
+      details: JSONLine.object([
+        "secondary_case": "\(found.id)", "method": reading.method.rawValue,
+        "value_c": String(format: "%.2f", reading.valueC), "threshold_c": String(format: "%.2f", reading.thresholdC),
+        "by": reading.by,
+      ]),
+      screeningID: found.screeningID)
+  }
+
   /// The alert a screening raises, if any (its time is already the wall time).
   func screening(_ decision: Decision, device: String, registerID: Int64?) -> Alert? {
     let body = decision.bodyC.map { String(format: "%.1f °C", $0) } ?? "-"

@@ -48,6 +48,12 @@ public struct EntranceMonitor {
   private var lastHousekeeping = -Double.infinity
   private var lastSilenceCheck = -Double.infinity
   private var lastDirectoryCheck = -Double.infinity
+  private var lastSecondaryCheck = -Double.infinity
+  /// One-time passes of people the secondary station cleared, by the ID as the register keeps
+  /// it: the case and its expiry (wall clock).
+  private var secondaryPasses: [String: (caseID: Int64, until: Double)] = [:]
+  /// Cases whose clinical settlement this entrance has applied (re-check closed, hold released).
+  private var secondarySettled: Set<Int64> = []
   private var relayWorks = true
   /// The credentials accepted, as last read from the store, and the version read.
   private var directory = AccessDirectory()
@@ -158,6 +164,9 @@ public struct EntranceMonitor {
       let key = personIDs.protect(id) ?? id
       // A re-check restored from the register names the person as it keeps them.
       if key != id { machine.pipeline.relinkRecheck(person: key, to: id) }
+      if let pass = secondaryPasses[key], pass.until > wall {
+        machine.pipeline.clearAtSecondary(person: id, until: time + (pass.until - wall))
+      }
       let credential = directory.check(key, presented: id, atWall: wall)
       await perform(machine.present(credential, at: time))
 
@@ -221,6 +230,7 @@ public struct EntranceMonitor {
     await followRelay(at: clock.wallTime(ofMonotonic: time))
     await perform(machine.tick(at: time))
     await refreshDirectory(at: time, force: force)
+    await refreshSecondary(at: time)
     if force || time - lastSilenceCheck >= 5 {
       lastSilenceCheck = time
       silenced = await outlet.isSilenced(entrance: entrance, at: clock.wallTime(ofMonotonic: time))
@@ -283,6 +293,42 @@ public struct EntranceMonitor {
       let fault = DeviceFault(kind: .disconnected, message: "the turnstile relay does not respond")
       await outlet.raise(alerts.auxiliaryFailed("turnstile relay", fault: fault, at: wall))
     }
+  }
+
+  /// Once a second: what the secondary station settled for people sent from here. A clinical
+  /// reading closes the person's infrared re-check (and releases a hold kept for it); a cleared
+  /// person's one-time pass waits for their badge; a confirmed fever raises the doctor's alert.
+  /// Read from the store, so a reading recorded by the CLI acts as one from the dashboard does.
+  private mutating func refreshSecondary(at time: Double) async {
+    guard time - lastSecondaryCheck >= 1 else { return }
+    lastSecondaryCheck = time
+    let wall = clock.wallTime(ofMonotonic: time)
+    let since = wall - pipeline.configuration.recheckWindow - 60
+    guard let work = await outlet.secondaryWork(entrance: entrance, now: wall, since: since) else { return }
+    var passes: [String: (caseID: Int64, until: Double)] = [:]
+    for found in work {
+      if !secondarySettled.contains(found.id) {
+        secondarySettled.insert(found.id)
+        if let recheck = found.recheckID, machine.pipeline.settleRecheckAtSecondary(id: recheck) {
+          logger.notice("\(entrance): re-check \(recheck) settled at the secondary station (case \(found.id))")
+          if found.status == .cleared, let alertID = holds.cleared(recheck: recheck) {
+            await outlet.releaseGate(entrance: entrance, alertID: alertID)
+          }
+        }
+      }
+      if found.status == .cleared, let person = found.person, let until = found.passUntil, found.passUsedAt == nil,
+        until > wall
+      {
+        passes[person] = (found.id, until)
+      }
+      if found.status == .fever, found.feverAlertID == nil, let alert = alerts.clinicalFever(found),
+        let alertID = await outlet.raise(alert)
+      {
+        await outlet.noteFeverAlert(caseID: found.id, alertID: alertID)
+      }
+    }
+    secondaryPasses = passes
+    if secondarySettled.count > 4096 { secondarySettled = Set(work.map(\.id)) }
   }
 
   /// The directory is read again when the store says it changed (an import, a block, a new
@@ -394,6 +440,11 @@ public struct EntranceMonitor {
   /// A registered screening (wall time): shown, alerted, and its re-check's hold followed.
   private mutating func screened(_ decision: Decision, registerID: Int64?, holdKey: Int64?) async {
     metrics.screened(decision.screeningClass)
+    if decision.reason == .clearedAtSecondary, let key = personIDs.protect(decision.person),
+      let pass = secondaryPasses.removeValue(forKey: key)
+    {
+      await outlet.useSecondaryPass(caseID: pass.caseID, at: decision.time)
+    }
     board.record(decision, device: device, person: personIDs.protect(decision.person))
     if sensorFaultAlerted, [.normal, .elevated, .fever].contains(decision.screeningClass) {
       sensorFaultAlerted = false

@@ -72,6 +72,33 @@ public struct GatewayOutlet: ScreeningOutlet {
     }
   }
 
+  public func secondaryWork(entrance: String, now: Double, since: Double) async -> [SecondaryCase]? {
+    do {
+      return try await store.reading { store throws(StoreError) in
+        try store.secondaryWork(entrance: entrance, now: now, since: since)
+      }
+    } catch {
+      logger.error("\(entrance): \(error.description)")
+      return nil
+    }
+  }
+
+  public func noteFeverAlert(caseID: Int64, alertID: Int64) async {
+    do {
+      try await store.writing { store throws(StoreError) in try store.noteFeverAlert(caseID: caseID, alertID: alertID) }
+    } catch {
+      logger.error("\(error.description)")
+    }
+  }
+
+  public func useSecondaryPass(caseID: Int64, at wall: Double) async {
+    do {
+      try await store.writing { store throws(StoreError) in try store.usePass(caseID: caseID, at: wall) }
+    } catch {
+      logger.error("\(error.description)")
+    }
+  }
+
   public func resolve(_ kind: AlertKind, entrance: String, device: String?, at time: Double) async {
     do {
       try await store.writing { store throws(StoreError) in

@@ -36,6 +36,13 @@ public protocol ScreeningOutlet: Sendable {
   func transferGateHold(entrance: String, from key: Int64, toAlert alertID: Int64) async
   /// The credentials the entrances accept, when they changed since `version` (nil: never read).
   func accessDirectory(newerThan version: Int?, at wall: Double) async -> (version: Int, directory: AccessDirectory)?
+  /// What the secondary station settled for this entrance (`AlertStore.secondaryWork`); nil when
+  /// the store could not be read.
+  func secondaryWork(entrance: String, now: Double, since: Double) async -> [SecondaryCase]?
+  /// The doctor's alert for a case confirmed at the station was stored as `alertID`.
+  func noteFeverAlert(caseID: Int64, alertID: Int64) async
+  /// A cleared person went through on their one-time pass.
+  func useSecondaryPass(caseID: Int64, at wall: Double) async
 }
 
 /// An access decision to register, and the index of its screening in the same batch.
@@ -63,6 +70,9 @@ extension ScreeningOutlet {
   public func holdGate(entrance: String) async -> Int64? { nil }
   public func gateWorks(entrance: String) async -> Bool { true }
   public func transferGateHold(entrance: String, from key: Int64, toAlert alertID: Int64) async {}
+  public func secondaryWork(entrance: String, now: Double, since: Double) async -> [SecondaryCase]? { [] }
+  public func noteFeverAlert(caseID: Int64, alertID: Int64) async {}
+  public func useSecondaryPass(caseID: Int64, at wall: Double) async {}
   public func accessDirectory(newerThan version: Int?, at wall: Double) async -> (
     version: Int, directory: AccessDirectory
   )? { nil }
