@@ -54,6 +54,8 @@ public struct RegisterEntry: Sendable, Equatable {
   public var accessOutcome: String?
   public var accessReason: String?
   public var accessHolder: String?
+  /// The secondary case this screening opened or settled, when read back from the register.
+  public var secondary: SecondaryOutcome?
 
   /// The entry for a core decision; `person` is the ID as read, protected by `policy`.
   public init(decision: Decision, entrance: String, device: String?, policy: PersonIDPolicy) {
@@ -103,6 +105,12 @@ public struct RegisterEntry: Sendable, Equatable {
     accessOutcome = row["access_outcome"]
     accessReason = row["access_reason"]
     accessHolder = row["access_holder"]
+    if let caseID: Int64 = row["secondary_case_id"] {
+      secondary = SecondaryOutcome(
+        caseID: caseID, status: row["secondary_status"], settledHow: row["secondary_settled_how"],
+        clinicalMethod: row["clinical_method"], clinicalC: row["clinical_c"],
+        disposition: row["secondary_disposition"])
+    }
   }
 }
 
@@ -149,8 +157,13 @@ extension AlertStore {
         try Row.fetchAll(
           db,
           sql: """
-            SELECT s.*, p.outcome AS access_outcome, p.reason AS access_reason, p.holder AS access_holder
+            SELECT s.*, p.outcome AS access_outcome, p.reason AS access_reason, p.holder AS access_holder,
+              c.id AS secondary_case_id, c.status AS secondary_status, c.settled_how AS secondary_settled_how,
+              c.disposition AS secondary_disposition, r.method AS clinical_method, r.value_c AS clinical_c
             FROM screening s LEFT JOIN passage p ON p.id = (SELECT MIN(id) FROM passage WHERE screening_id = s.id)
+            LEFT JOIN secondary_case c ON c.id = (
+              SELECT MIN(id) FROM secondary_case WHERE screening_id = s.id OR settling_screening_id = s.id)
+            LEFT JOIN clinical_reading r ON r.id = (SELECT MAX(id) FROM clinical_reading WHERE case_id = c.id)
             WHERE s.time >= ? AND s.time < ? ORDER BY s.time, s.id LIMIT ?
             """,
           arguments: [since.isFinite ? since : -1e18, until.isFinite ? until : 1e18, limit]

@@ -112,3 +112,25 @@ public enum SecondaryError: Error, Sendable, Equatable, CustomStringConvertible 
     }
   }
 }
+
+/// What became of a screening's secondary case, as the register export carries it.
+public struct SecondaryOutcome: Sendable, Equatable {
+  public var caseID: Int64
+  public var status: String
+  public var settledHow: String?
+  public var clinicalMethod: String?
+  public var clinicalC: Double?
+  public var disposition: String?
+
+  public init(
+    caseID: Int64, status: String, settledHow: String?, clinicalMethod: String?, clinicalC: Double?,
+    disposition: String?
+  ) {
+    self.caseID = caseID
+    self.status = status
+    self.settledHow = settledHow
+    self.clinicalMethod = clinicalMethod
+    self.clinicalC = clinicalC
+    self.disposition = disposition
+  }
+}

@@ -37,6 +37,8 @@ extension AlertStore {
           CREATE INDEX secondary_case_status ON secondary_case(status, entrance);
           CREATE INDEX secondary_case_recheck ON secondary_case(entrance, recheck_id);
           CREATE INDEX secondary_case_opened ON secondary_case(opened_at);
+          CREATE INDEX secondary_case_screening ON secondary_case(screening_id);
+          CREATE INDEX secondary_case_settling ON secondary_case(settling_screening_id);
           CREATE TABLE clinical_reading (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             case_id INTEGER NOT NULL REFERENCES secondary_case(id) ON DELETE CASCADE,

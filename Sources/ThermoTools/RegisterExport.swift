@@ -8,7 +8,7 @@ public enum RegisterExport {
   static let columns: [ScreeningMessage.CodingKeys] = [
     .id, .time, .entrance, .device, .screeningClass, .reason, .rawObjectC, .skinC, .ambientC, .bodyC, .thresholdC,
     .thresholdSource, .baselineC, .guardBandC, .calibrationID, .bodyModelVersion, .recheckID, .recheckRole, .person,
-    .sampleCount, .accessOutcome, .accessReason,
+    .sampleCount, .accessOutcome, .accessReason, .secondaryStatus, .clinicalMethod, .clinicalC, .disposition,
   ]
 
   static var fields: [String] { columns.map(\.stringValue) }

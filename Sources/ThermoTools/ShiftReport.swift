@@ -1,5 +1,6 @@
 import Foundation
 import ThermoConfiguration
+import ThermoCore
 import ThermoStore
 
 /// A shift roster: who starts when. CSV with a header naming `work_id` and `shift_start`
@@ -78,14 +79,23 @@ public struct ShiftReport: Sendable {
     public var screening: RegisterEntry?
     /// Screenings that did not decide (retry, fault) in the window.
     public var attempts: Int
-    /// A fever anywhere in the window (a later normal reading does not undo it).
+    /// A fever anywhere in the window, confirmed at the gate or at the secondary station (a later
+    /// normal reading does not undo it).
     public var hadFever: Bool
+    /// Every such fever's doctor cleared the person after a clinical check.
+    public var feverClearedByDoctor = false
     /// Times the gate turned the person away in the window (any reason: an expired ID, no
     /// reading, an elevated one), oldest first.
     public var denials: [PassageEntry] = []
     public var isScreened: Bool { screening != nil }
-    /// A fever, or an elevated reading not cleared by a later normal one.
-    public var needsAttention: Bool { hadFever || screening.map { $0.screeningClass != "normal" } ?? true }
+    /// A fever the doctor did not clear, or a last reading that was not normal and that neither
+    /// the secondary station nor the doctor cleared.
+    public var needsAttention: Bool {
+      if hadFever && !feverClearedByDoctor { return true }
+      guard let screening else { return true }
+      if screening.screeningClass == "normal" || screening.secondary?.status == "cleared" { return false }
+      return screening.secondary?.disposition != Disposition.clearedAfterClinicalCheck.rawValue
+    }
   }
 
   public var lines: [Line]
@@ -108,9 +118,13 @@ public struct ShiftReport: Sendable {
         $0.outcome == "denied" && $0.person != nil && $0.person == token && $0.time >= entry.shiftStart - window
           && $0.time <= entry.shiftStart
       }
+      let fevers = decisive.filter { $0.screeningClass == "fever" || $0.secondary?.status == "fever" }
       return Line(
         entry: entry, screening: decisive.max { $0.time < $1.time }, attempts: own.count - decisive.count,
-        hadFever: decisive.contains { $0.screeningClass == "fever" }, denials: denials)
+        hadFever: !fevers.isEmpty,
+        feverClearedByDoctor: fevers.allSatisfy {
+          $0.secondary?.disposition == Disposition.clearedAfterClinicalCheck.rawValue
+        }, denials: denials)
     }
   }
 }

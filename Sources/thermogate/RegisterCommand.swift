@@ -9,7 +9,7 @@ struct RegisterCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "register",
     abstract: "The screening register.",
-    subcommands: [Export.self, Decisions.self, ShiftReportCommand.self]
+    subcommands: [Export.self, Decisions.self, ShiftReportCommand.self, DailyReportCommand.self]
   )
 
   struct Decisions: ParsableCommand {
@@ -94,6 +94,19 @@ struct ShiftReportCommand: ParsableCommand {
     return "; denied at the gate \(line.denials.count)× (\(line.denials.map(\.reason).joined(separator: ", ")))"
   }
 
+  /// What the secondary station made of the person, e.g. "; secondary: cleared (oral 36.8 °C)".
+  static func secondary(_ line: ShiftReport.Line) -> String {
+    guard let secondary = line.screening?.secondary else { return "" }
+    var text = "; secondary: \(secondary.status)"
+    if let method = secondary.clinicalMethod, let value = secondary.clinicalC {
+      text += String(format: " (%@ %.1f °C)", method, value)
+    } else if secondary.settledHow == "infrared_recheck" {
+      text += " (infrared re-check)"
+    }
+    if let disposition = secondary.disposition { text += ", disposition \(disposition)" }
+    return text
+  }
+
   func validate() throws {
     guard windowHours > 0, windowHours <= 24 else {
       throw ValidationError("--window-hours must be above 0 and at most 24")
@@ -167,12 +180,17 @@ struct ShiftReportCommand: ParsableCommand {
         object.add("attempts_without_result", line.attempts)
         object.add("denied_at_gate", line.denials.count)
         object.add("denied_reasons", line.denials.isEmpty ? nil : line.denials.map(\.reason).joined(separator: ","))
+        object.add("secondary", line.screening?.secondary?.status)
+        object.add("clinical_method", line.screening?.secondary?.clinicalMethod)
+        object.add("clinical_c", line.screening?.secondary?.clinicalC, decimals: 1)
+        object.add("disposition", line.screening?.secondary?.disposition)
+        object.add("needs_attention", line.needsAttention ? "yes" : "no")
         print(object.string)
       } else if let screening = line.screening {
         let body = screening.bodyC.map { String(format: " %.1f °C", $0) } ?? ""
         let flag = line.needsAttention ? "  ← ATTENTION" : ""
         print(
-          "\(who)  shift \(Timestamp.format(line.entry.shiftStart))  screened \(Timestamp.format(screening.time)) at \(screening.entrance): \(screening.screeningClass)\(body)\(Self.denied(line))\(flag)"
+          "\(who)  shift \(Timestamp.format(line.entry.shiftStart))  screened \(Timestamp.format(screening.time)) at \(screening.entrance): \(screening.screeningClass)\(body)\(Self.secondary(line))\(Self.denied(line))\(flag)"
         )
       } else {
         let tries = line.attempts > 0 ? " (\(line.attempts) attempt(s) without a result)" : ""
@@ -185,5 +203,84 @@ struct ShiftReportCommand: ParsableCommand {
       "\(report.lines.count) on the roster: \(report.lines.count - missing) screened, \(missing) not screened, \(attention) need attention, \(report.deniedStaff) denied at the gate",
       to: &standardError)
     if missing > 0 || attention > 0 { throw ExitCode(1) }
+  }
+}
+
+struct DailyReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "daily-report",
+    abstract: "One day's figures per entrance: screenings, access decisions, secondary station and dispositions.",
+    discussion: """
+      Counts only, no person in it: the figures a site reports upward. The day runs from local \
+      midnight to midnight in --time-zone (default: this machine's).
+      """)
+
+  @OptionGroup var store: StoreOption
+  @Option(help: "The day, YYYY-MM-DD (today when omitted).") var date: String?
+  @Option(help: "The site's time zone (e.g. Asia/Shanghai); default: this machine's.") var timeZone: String?
+  @Flag(help: "One JSON object per entrance and one for the total.") var json = false
+
+  func run() throws {
+    let zone: TimeZone
+    if let timeZone {
+      guard let named = TimeZone(identifier: timeZone) else {
+        throw ValidationError("--time-zone: '\(timeZone)' is not a time zone name (e.g. Asia/Shanghai)")
+      }
+      zone = named
+    } else {
+      zone = .current
+    }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    let day: Date
+    if let date {
+      let parts = date.split(separator: "-").compactMap { Int($0) }
+      guard parts.count == 3,
+        let parsed = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+      else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
+      day = parsed
+    } else {
+      day = calendar.startOfDay(for: Date())
+    }
+    let start = day.timeIntervalSince1970
+    let end = (calendar.date(byAdding: .day, value: 1, to: day) ?? day.addingTimeInterval(86_400)).timeIntervalSince1970
+    let report = try store.withStore { store in
+      DailyReport(
+        screenings: try store.screeningCounts(since: start, until: end),
+        passages: try store.passageCounts(since: start, until: end),
+        secondary: try store.secondaryCounts(since: start, until: end))
+    }
+    let label = date ?? day.formatted(Date.ISO8601FormatStyle(timeZone: zone).year().month().day())
+    for figures in report.entrances + [report.total] {
+      if json {
+        var object = JSONLine()
+        object.add("date", label)
+        object.add("entrance", figures.entrance)
+        object.add("screened", figures.screened)
+        for (name, count) in figures.screenings.sorted(by: { $0.key < $1.key }) {
+          object.add("screenings_\(name)", count)
+        }
+        object.add("granted", figures.granted)
+        object.add("denied", figures.deniedTotal)
+        for (name, count) in figures.denied.sorted(by: { $0.key < $1.key }) { object.add("denied_\(name)", count) }
+        for (name, count) in figures.secondary.sorted(by: { $0.key < $1.key }) {
+          object.add("secondary_\(name)", count)
+        }
+        for (name, count) in figures.dispositions.sorted(by: { $0.key < $1.key }) {
+          object.add("disposition_\(name)", count)
+        }
+        print(object.string)
+      } else {
+        func list(_ counts: [String: Int]) -> String {
+          counts.isEmpty
+            ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        print("\(label)  \(figures.entrance)")
+        print("  screened \(figures.screened): \(list(figures.screenings))")
+        print("  granted \(figures.granted), denied \(figures.deniedTotal): \(list(figures.denied))")
+        print("  secondary: \(list(figures.secondary))")
+        print("  fever dispositions: \(list(figures.dispositions))")
+      }
+    }
   }
 }

@@ -43,6 +43,24 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     }
   }
 
+  /// What the secondary station made of the person this screening sent there (or settled).
+  public struct Secondary: Sendable, Equatable, Codable {
+    public var caseID: Int64
+    public var status: String
+    public var settledHow: String?
+    public var clinicalMethod: String?
+    public var clinicalC: Double?
+    public var disposition: String?
+
+    enum CodingKeys: String, CodingKey {
+      case status, disposition
+      case caseID = "case_id"
+      case settledHow = "settled_how"
+      case clinicalMethod = "clinical_method"
+      case clinicalC = "clinical_c"
+    }
+  }
+
   /// `screening` in classify's output, which also has `recheck_expired` lines.
   public var event: String?
   /// The register's row number.
@@ -72,6 +90,8 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
   public var sampleCount: Int
   /// Left out when no access decision applies (no directory, a screening nobody was decided on).
   public var access: Access?
+  /// The secondary case this screening opened or settled (register export only).
+  public var secondary: Secondary?
 
   public init(
     event: String? = nil, id: Int64? = nil, line: Int? = nil, entrance: String, time: WireTime, person: String?,
@@ -129,10 +149,18 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     if let outcome = entry.accessOutcome, let reason = entry.accessReason {
       access = Access(outcome: outcome, reason: reason, holder: entry.accessHolder)
     }
+    secondary = entry.secondary.map {
+      Secondary(
+        caseID: $0.caseID, status: $0.status, settledHow: $0.settledHow, clinicalMethod: $0.clinicalMethod,
+        clinicalC: WireJSON.rounded($0.clinicalC, decimals: 2), disposition: $0.disposition)
+    }
   }
 
   public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
-    case event, id, line, entrance, time, person, device, reason, recheck, access
+    case event, id, line, entrance, time, person, device, reason, recheck, access, secondary, disposition
+    case secondaryStatus = "secondary_status"
+    case clinicalMethod = "clinical_method"
+    case clinicalC = "clinical_c"
     case screeningClass = "class"
     case rawObjectC = "raw_object_c"
     case rawC = "raw_c"
@@ -188,6 +216,7 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
       recheck: recheck,
       sampleCount: try either(Int.self, .sampleCount, .samples))
     access = try container.decodeIfPresent(Access.self, forKey: .access)
+    secondary = try container.decodeIfPresent(Secondary.self, forKey: .secondary)
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -222,5 +251,10 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     // Flat too, for the export's CSV columns.
     try container.encodeIfPresent(access?.outcome, forKey: .accessOutcome)
     try container.encodeIfPresent(access?.reason, forKey: .accessReason)
+    try container.encodeIfPresent(secondary, forKey: .secondary)
+    try container.encodeIfPresent(secondary?.status, forKey: .secondaryStatus)
+    try container.encodeIfPresent(secondary?.clinicalMethod, forKey: .clinicalMethod)
+    try container.encodeIfPresent(secondary?.clinicalC, forKey: .clinicalC)
+    try container.encodeIfPresent(secondary?.disposition, forKey: .disposition)
   }
 }
