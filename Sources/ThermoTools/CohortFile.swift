@@ -26,6 +26,12 @@ public struct CohortFile: Sendable {
   /// Rows left out (missing or non-numeric values), with the reason.
   public var skipped: [InputError]
 
+  /// Observations gathered elsewhere (the site's own register), nothing skipped.
+  public init(observations: [PairedObservation]) {
+    self.observations = observations
+    skipped = []
+  }
+
   public init(path: String, site: Site) throws {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw InputError(source: path, line: 0, field: nil, message: "cannot read the file")

@@ -25,7 +25,23 @@ struct BodyModelCommand: ParsableCommand {
     )
 
     @Option(help: "Paired cohort CSV file.")
-    var cohort: String
+    var cohort: String?
+
+    @Flag(
+      help: ArgumentHelp(
+        "Fit on the site's own pairs instead: clinical readings at the secondary station with their screenings.",
+        discussion: "Reads the database of --config (or --database); --method picks the clinical method."))
+    var register = false
+
+    @Option(help: "With --register: the gateway's database (default: the --config file's).")
+    var database: String?
+
+    @Option(help: "With --register: only readings from this time on (ISO 8601 or seconds).")
+    var since: String?
+
+    @Option(
+      help: "With --register: the clinical method the model is fitted to (oral, ear, axillary, forehead_contact).")
+    var method = "oral"
 
     @Option(help: "Face region standing in for the thermometer: forehead-max, forehead-center, canthus.")
     var site: CohortFile.Site = .foreheadMax
@@ -52,6 +68,15 @@ struct BodyModelCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+      guard (cohort == nil) == register else {
+        throw ValidationError("give either --cohort FILE or --register (the site's own clinical readings)")
+      }
+      if register, ClinicalMethod(rawValue: method) == nil {
+        throw ValidationError("--method: \(ClinicalReadingError.unknownMethod(method).description)")
+      }
+      if let since, Timestamp.parse(since) == nil {
+        throw ValidationError("--since: '\(since)' is not a time (ISO 8601 like 2026-11-01T00:00:00Z, or seconds)")
+      }
       if let threshold {
         do {
           _ = try ThresholdPolicy(fixedThresholdC: threshold)
@@ -101,13 +126,30 @@ struct BodyModelCommand: ParsableCommand {
       let thresholdC = policy.fixedThresholdC
       let data: CohortFile
       let model: BodyModel
+      let source: String
+      var distrust: [String] = []
       do {
-        data = try CohortFile(path: cohort, site: site)
-        let cohortName = ((cohort as NSString).lastPathComponent as NSString).deletingPathExtension
+        if let cohort {
+          data = try CohortFile(path: cohort, site: site)
+          source = cohort
+        } else {
+          let (pairs, name) = try registerPairs()
+          data = CohortFile(observations: pairs.observations)
+          source = name
+          distrust = pairs.trustProblems(feverReferenceC: feverReference)
+        }
+        let cohortName = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
         model = try BodyModel.fit(
-          data.observations, version: modelVersion ?? "\(site.rawValue)-linear-fit-\(cohortName)")
+          data.observations,
+          version: modelVersion ?? (register ? "register-\(method)-fit" : "\(site.rawValue)-linear-fit-\(cohortName)"))
+      } catch let error as ExitCode {
+        throw error
       } catch {
         throw fail("\(error)")
+      }
+      for problem in distrust { print("warning: \(problem)", to: &standardError) }
+      if !distrust.isEmpty, write != nil {
+        throw fail("the site's pairs are not enough to trust a model yet; nothing was written")
       }
       let assessment = BodyModelAssessment(
         model: model, observations: data.observations, thresholdC: thresholdC, feverReferenceC: feverReference)
@@ -128,7 +170,7 @@ struct BodyModelCommand: ParsableCommand {
       // The file first: if it cannot be written, nothing suggests that it was.
       if let write {
         let notes = [
-          "Fitted by thermogate body-model fit on \(cohort) (site \(site.rawValue))",
+          "Fitted by thermogate body-model fit on \(source) (site \(site.rawValue))",
           "observations \(assessment.observations), subjects \(assessment.subjects)",
           "bias \(Self.f(assessment.biasC)) °C, limits of agreement \(Self.f(assessment.lowerLimitOfAgreementC))…\(Self.f(assessment.upperLimitOfAgreementC)) °C",
         ]
@@ -143,7 +185,7 @@ struct BodyModelCommand: ParsableCommand {
       } else {
         print(
           Self.text(
-            model, assessment, guarded: guarded, guardBandC: policy.guardBandC, cohort: cohort, checked: checked,
+            model, assessment, guarded: guarded, guardBandC: policy.guardBandC, cohort: source, checked: checked,
             checkPath: check))
       }
       if !data.skipped.isEmpty {
@@ -151,6 +193,32 @@ struct BodyModelCommand: ParsableCommand {
           "note: \(data.skipped.count) reading(s) skipped for missing values, first: \(data.skipped[0])",
           to: &standardError)
       }
+    }
+
+    /// The site's own pairs, from the database of --database or --config.
+    func registerPairs() throws -> (RegisterCohort, String) {
+      var standardError = StandardError()
+      let path: String
+      if let database {
+        path = database
+      } else if let config {
+        do {
+          path = try GatewayConfiguration.load(path: config).databasePath
+        } catch {
+          for problem in error.problems { print(problem.description, to: &standardError) }
+          throw ExitCode(1)
+        }
+      } else {
+        throw ValidationError("--register needs the gateway's --config (or --database)")
+      }
+      guard FileManager.default.fileExists(atPath: path) else {
+        print("error: no database at \(path)", to: &standardError)
+        throw ExitCode(1)
+      }
+      let method = ClinicalMethod(rawValue: method) ?? .oral
+      let start = since.flatMap(Timestamp.parse) ?? -.infinity
+      let pairs = try AlertStore(path: path).clinicalPairs(since: start, methods: [method])
+      return (RegisterCohort(pairs: pairs, method: method), "register \(path) (\(method.rawValue) readings)")
     }
 
     static func f(_ value: Double, _ decimals: Int = 3) -> String { JSONLine.number(value, decimals: decimals) }
