@@ -190,6 +190,28 @@ final class DoctorChannel: AlertSink {
     #expect(try store.alert(id: alert.id)?.acknowledgedBy == "Dr Li")
   }
 
+  @Test func aFeverRecordedWhileTheGatewayWasDownIsAlertedOnceAfterItStarts() async throws {
+    let gate = await gateway.gate()
+    var before = monitor(gate: gate)
+    await before.handle(.opened(device: "sim:mlx90614", at: clock.monotonicNow()))
+    await wait(&before, seconds: 3)
+    await screen(&before, badge: "E2", skinC: 37.2)
+    // The gateway is down; the nurse records on the command line (the same store).
+    let id = try #require(try store.secondaryCases().first?.id)
+    _ = try store.recordClinicalReading(
+      caseID: id, method: .oral, valueC: 38.1, by: "Nurse Wu", device: nil, at: time.wall(),
+      thresholds: .default, passValidity: 1800)
+    #expect(try store.alerts().filter { $0.kind == .fever }.isEmpty)
+    for _ in 0..<2 {
+      var started = monitor(gate: gate)
+      await started.handle(.opened(device: "sim:mlx90614", at: clock.monotonicNow()))
+      await wait(&started, seconds: 2)
+    }
+    let fevers = try store.alerts().filter { $0.kind == .fever }
+    #expect(fevers.count == 1 && fevers.first?.summary.contains("oral 38.1 °C") == true)
+    #expect(try store.secondaryCase(id: id)?.feverAlertID == fevers.first?.id)
+  }
+
   @Test func aGuardSendsSomeoneWithoutAScreening() async throws {
     let gate = await gateway.gate()
     let app = await gateway.application(store: store, dispatcher: dispatcher, gate: gate, clock: clock)
