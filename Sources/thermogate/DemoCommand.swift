@@ -80,6 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
     options.devices = devices.devices(for:)
     options.httpOverride = try HTTPAddress.parse(http)
     let board = DemoStatusBoard()
+    let nurse = DemoNurseShift()
     let interactive = isatty(STDOUT_FILENO) == 1
     let duration = duration
     let httpHost = options.httpOverride?.host ?? "127.0.0.1"
@@ -88,6 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
       FileHandle.standardOutput.write(
         Data("demo: six simulated entrances at \(clock.speed)× speed\(api); Ctrl-C stops\n".utf8))
       await board.start(status: status, store: store, interactive: interactive)
+      await nurse.start(DemoNurse(store: store, clock: clock, settings: configuration.secondary, seed: seed))
       if duration > 0 {
         Task {
           try? await Task.sleep(for: .milliseconds(Int(duration * 1000)))
@@ -101,7 +103,23 @@ struct DemoCommand: AsyncParsableCommand {
       print("error: \(DaemonError.explain(error, http: http))", to: &standardError)
       throw ExitCode(1)
     }
+    await nurse.stop()
     await board.stop()
     await board.summary(since: clock)
+  }
+}
+
+/// The demo nurse's task, stopped with the demo.
+actor DemoNurseShift {
+  private var task: Task<Void, Never>?
+
+  func start(_ nurse: DemoNurse) {
+    task?.cancel()
+    task = Task { await nurse.run() }
+  }
+
+  func stop() {
+    task?.cancel()
+    task = nil
   }
 }

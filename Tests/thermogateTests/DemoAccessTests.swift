@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import ThermoStore
 import XCTest
 
 /// `make run`'s demo as a user meets it: entrances in access mode, people let in and turned away
@@ -48,5 +49,10 @@ final class DemoAccessTests: XCTestCase {
     XCTAssertTrue(
       entrances.contains { ($0["last_decision"] as? [String: Any])?["reason"] is String }, "\(entrances)")
     XCTAssertTrue(entrances.contains { ($0["guard_line"] as? [String: Any])?["text"] is String })
+    // The demo's nurse settles the people sent to the secondary station.
+    let store = try AlertStore(path: "\(directory)/state/thermogate.sqlite")
+    try waitUntil("a case settled by a clinical reading", timeout: 60, log: "\(directory)/demo.err") {
+      try store.secondaryCases(statuses: [.cleared, .fever]).contains { $0.settledHow == .clinical }
+    }
   }
 }
