@@ -113,14 +113,22 @@ public enum SecondaryError: Error, Sendable, Equatable, CustomStringConvertible 
   }
 }
 
-/// What became of a screening's secondary case, as the register export carries it.
-public struct SecondaryOutcome: Sendable, Equatable {
+/// What became of a screening's secondary case, as the register and its export carry it.
+public struct SecondaryOutcome: Sendable, Equatable, Codable {
   public var caseID: Int64
   public var status: String
   public var settledHow: String?
   public var clinicalMethod: String?
   public var clinicalC: Double?
   public var disposition: String?
+
+  enum CodingKeys: String, CodingKey {
+    case status, disposition
+    case caseID = "case_id"
+    case settledHow = "settled_how"
+    case clinicalMethod = "clinical_method"
+    case clinicalC = "clinical_c"
+  }
 
   public init(
     caseID: Int64, status: String, settledHow: String?, clinicalMethod: String?, clinicalC: Double?,

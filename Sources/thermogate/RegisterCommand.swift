@@ -116,32 +116,12 @@ struct ShiftReportCommand: ParsableCommand {
   func run() throws {
     var standardError = StandardError()
     let policy = try store.configuration()?.personIDs ?? .plain
-    let zone: TimeZone
-    if let timeZone {
-      guard let named = TimeZone(identifier: timeZone) else {
-        throw ValidationError("--time-zone: '\(timeZone)' is not a time zone name (e.g. Europe/Berlin)")
-      }
-      zone = named
-    } else {
-      zone = TimeZone.current
-    }
+    let (zone, day) = try siteDay(date: date, timeZone: timeZone)
     if case .omitted = policy {
       print(
         "error: this site does not store person IDs (person_ids: omitted); no shift report is possible",
         to: &standardError)
       throw ExitCode(1)
-    }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = zone
-    let day: Date
-    if let date {
-      let parts = date.split(separator: "-").compactMap { Int($0) }
-      guard parts.count == 3,
-        let parsed = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
-      else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
-      day = parsed
-    } else {
-      day = calendar.startOfDay(for: Date())
     }
     guard let data = FileManager.default.contents(atPath: roster) else {
       print("error: cannot read the roster \(roster)", to: &standardError)
@@ -221,27 +201,9 @@ struct DailyReportCommand: ParsableCommand {
   @Flag(help: "One JSON object per entrance and one for the total.") var json = false
 
   func run() throws {
-    let zone: TimeZone
-    if let timeZone {
-      guard let named = TimeZone(identifier: timeZone) else {
-        throw ValidationError("--time-zone: '\(timeZone)' is not a time zone name (e.g. Asia/Shanghai)")
-      }
-      zone = named
-    } else {
-      zone = .current
-    }
+    let (zone, day) = try siteDay(date: date, timeZone: timeZone)
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = zone
-    let day: Date
-    if let date {
-      let parts = date.split(separator: "-").compactMap { Int($0) }
-      guard parts.count == 3,
-        let parsed = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
-      else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
-      day = parsed
-    } else {
-      day = calendar.startOfDay(for: Date())
-    }
     let start = day.timeIntervalSince1970
     let end = (calendar.date(byAdding: .day, value: 1, to: day) ?? day.addingTimeInterval(86_400)).timeIntervalSince1970
     let report = try store.withStore { store in
@@ -283,4 +245,25 @@ struct DailyReportCommand: ParsableCommand {
       }
     }
   }
+}
+
+/// `--time-zone` (default: this machine's) and local midnight of `--date` (default: today) in it.
+func siteDay(date: String?, timeZone: String?) throws -> (TimeZone, Date) {
+  let zone: TimeZone
+  if let timeZone {
+    guard let named = TimeZone(identifier: timeZone) else {
+      throw ValidationError("--time-zone: '\(timeZone)' is not a time zone name (e.g. Asia/Shanghai)")
+    }
+    zone = named
+  } else {
+    zone = .current
+  }
+  var calendar = Calendar(identifier: .gregorian)
+  calendar.timeZone = zone
+  guard let date else { return (zone, calendar.startOfDay(for: Date())) }
+  let parts = date.split(separator: "-").compactMap { Int($0) }
+  guard parts.count == 3,
+    let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+  else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
+  return (zone, day)
 }

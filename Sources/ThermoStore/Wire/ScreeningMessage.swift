@@ -43,24 +43,6 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     }
   }
 
-  /// What the secondary station made of the person this screening sent there (or settled).
-  public struct Secondary: Sendable, Equatable, Codable {
-    public var caseID: Int64
-    public var status: String
-    public var settledHow: String?
-    public var clinicalMethod: String?
-    public var clinicalC: Double?
-    public var disposition: String?
-
-    enum CodingKeys: String, CodingKey {
-      case status, disposition
-      case caseID = "case_id"
-      case settledHow = "settled_how"
-      case clinicalMethod = "clinical_method"
-      case clinicalC = "clinical_c"
-    }
-  }
-
   /// `screening` in classify's output, which also has `recheck_expired` lines.
   public var event: String?
   /// The register's row number.
@@ -91,7 +73,7 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
   /// Left out when no access decision applies (no directory, a screening nobody was decided on).
   public var access: Access?
   /// The secondary case this screening opened or settled (register export only).
-  public var secondary: Secondary?
+  public var secondary: SecondaryOutcome?
 
   public init(
     event: String? = nil, id: Int64? = nil, line: Int? = nil, entrance: String, time: WireTime, person: String?,
@@ -150,9 +132,9 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
       access = Access(outcome: outcome, reason: reason, holder: entry.accessHolder)
     }
     secondary = entry.secondary.map {
-      Secondary(
-        caseID: $0.caseID, status: $0.status, settledHow: $0.settledHow, clinicalMethod: $0.clinicalMethod,
-        clinicalC: WireJSON.rounded($0.clinicalC, decimals: 2), disposition: $0.disposition)
+      var outcome = $0
+      outcome.clinicalC = WireJSON.rounded($0.clinicalC, decimals: 2)
+      return outcome
     }
   }
 
@@ -216,7 +198,7 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
       recheck: recheck,
       sampleCount: try either(Int.self, .sampleCount, .samples))
     access = try container.decodeIfPresent(Access.self, forKey: .access)
-    secondary = try container.decodeIfPresent(Secondary.self, forKey: .secondary)
+    secondary = try container.decodeIfPresent(SecondaryOutcome.self, forKey: .secondary)
   }
 
   public func encode(to encoder: any Encoder) throws {
