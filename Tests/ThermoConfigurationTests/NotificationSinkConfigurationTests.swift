@@ -24,12 +24,7 @@ import ThermoConfiguration
   ]
 
   func problems(_ text: String, environment: [String: String] = environment) -> [String] {
-    do {
-      _ = try GatewayConfiguration.parse(text, file: "gate.yaml", environment: environment)
-      return []
-    } catch {
-      return error.problems.map(\.description)
-    }
+    GatewayConfigurationTests().problems(text, environment: environment)
   }
 
   @Test func eachChannelParsesWithItsDefaults() throws {

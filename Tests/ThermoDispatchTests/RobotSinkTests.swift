@@ -188,6 +188,27 @@ import Testing
     (outcomes + [forged]).forEach(expectNoToken)
   }
 
+  @Test func theDispatcherRetriesABusyRobotUntilItTakesTheAlert() async throws {
+    let vendor = try RobotVendor(
+      .dingtalk, token: Self.token, secret: "SEC0123456789abcdef",
+      script: [.status(500), .code(130101, "send too fast, exceed 20 times per minute"), .code(-1, "系统繁忙")])
+    defer { vendor.shutdown() }
+    let dispatcher = Dispatcher(
+      store: try AlertStore(path: temporaryDatabase()),
+      settings: .init(
+        routing: Routing(routes: [Route(sinks: ["robot"])]),
+        retry: RetryPolicy(initialDelay: 0.05, maximumDelay: 0.2, jitter: 0.2)),
+      sinks: [try dingtalk(vendor)])
+    let running = Task { await dispatcher.run() }
+    defer { running.cancel() }
+    try await dispatcher.raise(
+      Alert(kind: .fever, entrance: "north-3", raisedAt: Date().timeIntervalSince1970, summary: "fever 38.4 °C"))
+    let delivered = await eventually(
+      { (try? dispatcher.store.alerts())?.first?.deliveries.first?.status == "delivered" }, within: 20)
+    #expect(delivered)
+    #expect(vendor.requests.count == 4)
+  }
+
   @Test func anUnreachableRobotIsRetriedAndNamedByItsHostOnly() async throws {
     let vendor = try RobotVendor(.feishu, token: Self.token, secret: "feishu-secret")
     let sink = try feishu(vendor)
