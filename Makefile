@@ -42,8 +42,9 @@ test: test-deps
 
 ## The fast tier for daily work: the unit, property and single-process suites of every module.
 ## Left out, and run by `make test`: the CLI end-to-end suites (daemon subprocesses, the real
-## browser, install), kill -9 crash recovery and the suites that need a running mosquitto.
-CHECK_SKIP := thermogateTests\.|CrashTests|MQTT
+## browser, install), kill -9 crash recovery and the suites that need a running mosquitto or
+## SMTP server.
+CHECK_SKIP := thermogateTests\.|CrashTests|MQTT|EmailSinkTests
 check: deps
 	$(SWIFT) test --skip '$(CHECK_SKIP)'
 
