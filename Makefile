@@ -7,8 +7,9 @@ BIN := .build/debug/thermogate
 .PHONY: run test check test-hil bench bench-access build deps test-deps screenshot format lint clean install-udev install footprint
 
 ## Install the Debian packages the build needs, only those missing; the tests also need a real
-## browser (the dashboard is tested in headless Chromium) and a font for it to draw text with.
-TEST_APT_PACKAGES := chromium fonts-dejavu-core
+## browser (the dashboard is tested in headless Chromium) and a font for it to draw text with,
+## and a real SMTP server (aiosmtpd) for the e-mail sink.
+TEST_APT_PACKAGES := chromium fonts-dejavu-core python3-aiosmtpd
 define install_missing
 	@missing=""; for package in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
@@ -41,8 +42,9 @@ test: test-deps
 
 ## The fast tier for daily work: the unit, property and single-process suites of every module.
 ## Left out, and run by `make test`: the CLI end-to-end suites (daemon subprocesses, the real
-## browser, install), kill -9 crash recovery and the suites that need a running mosquitto.
-CHECK_SKIP := thermogateTests\.|CrashTests|MQTT
+## browser, install), kill -9 crash recovery and the suites that need a running mosquitto or
+## SMTP server.
+CHECK_SKIP := thermogateTests\.|CrashTests|MQTT|EmailSinkTests
 check: deps
 	$(SWIFT) test --skip '$(CHECK_SKIP)'
 

@@ -65,7 +65,24 @@ public struct GatewayConfiguration: Sendable {
     case gate
     case webhook(url: String, secret: Secret, timeoutSeconds: Double)
     case mqtt(host: String, port: Int, username: String?, password: Secret?, caFile: String?)
+    case email(Email)
+    /// The robot's webhook address is a credential, like its signing secret.
+    case dingtalk(url: Secret, secret: Secret, atMobiles: [String], timeoutSeconds: Double)
+    case wecom(url: Secret, atMobiles: [String], timeoutSeconds: Double)
+    case feishu(url: Secret, secret: Secret, timeoutSeconds: Double)
+  }
 
+  /// SMTP submission of alert e-mail.
+  public struct Email: Sendable, Equatable {
+    public var host: String
+    public var port = 587
+    public var startTLS = true
+    public var username: String?
+    public var password: Secret?
+    public var from: String
+    public var to: [String]
+    public var caFile: String?
+    public var timeoutSeconds = 30.0
   }
 
   public struct Sink: Sendable, Equatable {

@@ -228,7 +228,7 @@ struct GatewayConfigurationLoader {
       let path = "sinks[\(index)]"
       let keys = [
         "name", "type", "url", "secret_env", "secret_file", "timeout_s", "host", "port", "username", "password_env",
-        "password_file", "ca_file",
+        "password_file", "ca_file", "smtp_host", "smtp_port", "starttls", "from", "to", "url_env", "at_mobiles",
       ]
       guard let fields = reader.mapping(item, path, allowed: keys) else { continue }
       guard let nameNode = fields["name"], let sinkName = name(nameNode, "\(path).name") else {
@@ -240,15 +240,22 @@ struct GatewayConfigurationLoader {
         continue
       }
       guard let typeNode = fields["type"], let type = reader.string(typeNode, "\(path).type") else {
-        if fields["type"] == nil { reader.report(item, "\(path) needs a 'type' (log, gate, webhook or mqtt)") }
+        if fields["type"] == nil { reader.report(item, "\(path) needs a 'type' (\(Self.sinkTypes))") }
         continue
       }
       let allowedByType: [String: Set<String>] = [
         "log": [], "gate": [], "webhook": ["url", "secret_env", "secret_file", "timeout_s"],
         "mqtt": ["host", "port", "username", "password_env", "password_file", "ca_file"],
+        "email": [
+          "smtp_host", "smtp_port", "starttls", "username", "password_env", "password_file", "from", "to", "ca_file",
+          "timeout_s",
+        ],
+        "dingtalk": ["url_env", "secret_env", "secret_file", "at_mobiles", "timeout_s"],
+        "wecom": ["url_env", "at_mobiles", "timeout_s"],
+        "feishu": ["url_env", "secret_env", "secret_file", "timeout_s"],
       ]
       guard let ownKeys = allowedByType[type] else {
-        reader.report(typeNode, "\(path).type must be log, gate, webhook or mqtt, got '\(type)'")
+        reader.report(typeNode, "\(path).type must be \(Self.sinkTypes), got '\(type)'")
         continue
       }
       for key in fields.keys where key != "name" && key != "type" && !ownKeys.contains(key) {
@@ -259,11 +266,115 @@ struct GatewayConfigurationLoader {
       case "log": kind = .log
       case "gate": kind = .gate
       case "webhook": kind = webhook(fields, item, path)
-      default: kind = mqtt(fields, path)
+      case "mqtt": kind = mqtt(fields, path)
+      case "email": kind = email(fields, item, path)
+      default: kind = robot(type, fields, item, path)
       }
       if let kind { result.append(GatewayConfiguration.Sink(name: sinkName, kind: kind)) }
     }
     return result
+  }
+
+  static let sinkTypes = "log, gate, webhook, mqtt, email, dingtalk, wecom or feishu"
+
+  private mutating func email(_ fields: [String: Node], _ item: Node, _ path: String) -> GatewayConfiguration.SinkKind?
+  {
+    for key in ["smtp_host", "from", "to"] where fields[key] == nil {
+      reader.report(item, "\(path) (e-mail) needs '\(key)'")
+    }
+    let host = fields["smtp_host"].flatMap { reader.string($0, "\(path).smtp_host") }
+    let from = fields["from"].flatMap { mailbox($0, "\(path).from") }
+    var to: [String]?
+    if let node = fields["to"], let items = reader.sequence(node, "\(path).to") {
+      let boxes = items.enumerated().compactMap { mailbox($0.element, "\(path).to[\($0.offset)]") }
+      if items.isEmpty { reader.report(node, "\(path).to must name at least one address") }
+      to = boxes.count == items.count && !items.isEmpty ? boxes : nil
+    }
+    guard let host, let from, let to else { return nil }
+    var email = GatewayConfiguration.Email(host: host, from: from, to: to)
+    if let node = fields["smtp_port"], let port = reader.integer(node, "\(path).smtp_port", in: 1...65535) {
+      email.port = port
+    }
+    if let node = fields["starttls"], let value = bool(node, "\(path).starttls") { email.startTLS = value }
+    email.username = fields["username"].flatMap { reader.string($0, "\(path).username") }
+    email.password = secret(fields, "password", nil, path, required: false)
+    if email.password != nil, email.username == nil {
+      reader.report(fields["password_env"] ?? fields["password_file"], "\(path): a password needs a 'username'")
+    }
+    if email.username != nil, !email.startTLS, !NetworkHost.isLoopback(host) {
+      reader.report(
+        fields["starttls"],
+        "\(path).starttls: false would send the password to \(host) in clear; only a server on this machine may take it"
+      )
+    }
+    email.caFile = caFile(fields, path)
+    if let node = fields["timeout_s"], let value = reader.double(node, "\(path).timeout_s", in: 1...300) {
+      email.timeoutSeconds = value
+    }
+    return .email(email)
+  }
+
+  /// A bare address (`duty@example.org`): it goes into headers and SMTP commands as it is.
+  private mutating func mailbox(_ node: Node, _ path: String) -> String? {
+    guard let text = reader.string(node, path) else { return nil }
+    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+    let plain = text.unicodeScalars.allSatisfy {
+      $0.value > 0x20 && $0.value != 0x7F && !"<>(),;:\"[]\\".unicodeScalars.contains($0)
+    }
+    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, plain else {
+      reader.report(node, "\(path) must be an e-mail address such as duty@example.org, got '\(text)'")
+      return nil
+    }
+    return text
+  }
+
+  /// A chat group's robot: its address from `url_env` (never written in the file, never shown
+  /// past its host), its signing secret where the vendor signs, the mobiles it mentions.
+  private mutating func robot(_ type: String, _ fields: [String: Node], _ item: Node, _ path: String)
+    -> GatewayConfiguration.SinkKind?
+  {
+    let url = secret(fields, "url", item, path, required: true)
+    if let url, let node = fields["url_env"] {
+      do {
+        _ = try RobotAddress(parsing: url.value)
+      } catch {
+        reader.report(node, "\(path).url_env: the address in \(node.scalar?.string ?? "it") \(error)")
+        return nil
+      }
+    }
+    let signingSecret = type == "wecom" ? nil : secret(fields, "secret", item, path, required: true)
+    var atMobiles: [String] = []
+    if let node = fields["at_mobiles"], let items = reader.sequence(node, "\(path).at_mobiles") {
+      for (index, item) in items.enumerated() {
+        guard let mobile = reader.string(item, "\(path).at_mobiles[\(index)]") else { continue }
+        guard mobile.count <= 20, mobile.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "+" || $0 == "-") }) else {
+          reader.report(item, "\(path).at_mobiles[\(index)] must be a mobile number, got '\(mobile)'")
+          continue
+        }
+        atMobiles.append(mobile)
+      }
+    }
+    var timeout = 5.0
+    if let node = fields["timeout_s"], let value = reader.double(node, "\(path).timeout_s", in: 0.1...120) {
+      timeout = value
+    }
+    guard let url else { return nil }
+    switch (type, signingSecret) {
+    case ("wecom", _): return .wecom(url: url, atMobiles: atMobiles, timeoutSeconds: timeout)
+    case ("dingtalk", let secret?):
+      return .dingtalk(url: url, secret: secret, atMobiles: atMobiles, timeoutSeconds: timeout)
+    case ("feishu", let secret?): return .feishu(url: url, secret: secret, timeoutSeconds: timeout)
+    default: return nil
+    }
+  }
+
+  private mutating func caFile(_ fields: [String: Node], _ path: String) -> String? {
+    guard let node = fields["ca_file"], let file = reader.string(node, "\(path).ca_file") else { return nil }
+    let caFile = resolve(file)
+    if !FileManager.default.isReadableFile(atPath: caFile) {
+      reader.report(node, "\(path).ca_file: cannot read \(caFile)")
+    }
+    return caFile
   }
 
   private mutating func webhook(_ fields: [String: Node], _ item: Node, _ path: String)
@@ -293,13 +404,7 @@ struct GatewayConfigurationLoader {
     if let node = fields["port"], let value = reader.integer(node, "\(path).port", in: 1...65535) { port = value }
     let username = fields["username"].flatMap { reader.string($0, "\(path).username") }
     let password = secret(fields, "password", nil, path, required: false)
-    var caFile: String?
-    if let node = fields["ca_file"], let file = reader.string(node, "\(path).ca_file") {
-      caFile = resolve(file)
-      if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-        reader.report(node, "\(path).ca_file: cannot read \(caFile)")
-      }
-    }
+    let caFile = caFile(fields, path)
     if password != nil, username == nil {
       reader.report(fields["password_env"] ?? fields["password_file"], "\(path): a password needs a 'username'")
     }

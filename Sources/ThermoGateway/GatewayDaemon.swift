@@ -263,7 +263,36 @@ public struct GatewayDaemon: Sendable {
           logger.error("sink \(sink.name): cannot start the MQTT client: \(error); its deliveries wait")
           return nil
         }
+      case .email(let email):
+        let settings = SMTPSettings(
+          host: email.host, port: email.port, startTLS: email.startTLS, username: email.username,
+          password: email.password?.value, caFile: email.caFile,
+          timeout: .milliseconds(Int(email.timeoutSeconds * 1000)),
+          heloName: ProcessInfo.processInfo.hostName)
+        return EmailSink(name: sink.name, settings: settings, from: email.from, to: email.to, now: clock.wallNow)
+      case .dingtalk(let url, let secret, let atMobiles, let timeout):
+        return robotSink(sink.name, url, timeout, clock) {
+          DingTalkRobot(address: $0, secret: secret.value, atMobiles: atMobiles)
+        }
+      case .wecom(let url, let atMobiles, let timeout):
+        return robotSink(sink.name, url, timeout, clock) { WeComRobot(address: $0, atMobiles: atMobiles) }
+      case .feishu(let url, let secret, let timeout):
+        return robotSink(sink.name, url, timeout, clock) { FeishuRobot(address: $0, secret: secret.value) }
       }
+    }
+  }
+
+  /// The loader checked the address; one that no longer parses is logged by host-free text.
+  private func robotSink<Robot: ChatRobot>(
+    _ name: String, _ url: Secret, _ timeout: Double, _ clock: GatewayClock, _ robot: (RobotAddress) -> Robot
+  ) -> (any AlertSink)? {
+    do {
+      return RobotSink(
+        name: name, robot: robot(try RobotAddress(parsing: url.value)), timeout: .milliseconds(Int(timeout * 1000)),
+        now: clock.wallNow)
+    } catch {
+      logger.error("sink \(name): the robot address \(error); its deliveries wait")
+      return nil
     }
   }
 }

@@ -180,7 +180,7 @@ public struct GatewayDoctor {
               "sink \(sink.name): webhook \(error.message)",
               fix: "check the URL and the network route; alerts wait in the store meanwhile"))
         }
-      case .log, .gate:
+      case .log, .gate, .email, .dingtalk, .wecom, .feishu:
         continue
       }
     }

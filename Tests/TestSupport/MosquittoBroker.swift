@@ -53,7 +53,7 @@ public final class MosquittoBroker: @unchecked Sendable {
 
   public var caFile: String { directory.appendingPathComponent("ca.crt").path }
 
-  static func makeCertificates(in directory: URL) throws {
+  public static func makeCertificates(in directory: URL) throws {
     let path = directory.path
     try "subjectAltName=IP:127.0.0.1\n".write(toFile: "\(path)/san.ext", atomically: true, encoding: .utf8)
     let steps: [[String]] = [
