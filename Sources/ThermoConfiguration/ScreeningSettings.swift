@@ -160,7 +160,7 @@ public struct ScreeningSettings: Sendable, Equatable {
     }
 
     mutating func threshold(_ node: Node, _ path: String, base: ThresholdPolicy) -> ThresholdPolicy {
-      let keys = ["mode", "fixed_c", "guard_band_c", "baseline_offset_c", "baseline_idle_reset_s"]
+      let keys = ["mode", "fixed_c", "guard_band_c", "confirm_offset_c", "baseline_offset_c", "baseline_idle_reset_s"]
       guard let fields = reader.mapping(node, path, allowed: keys) else { return base }
       var offset = 1.0
       var idleReset: Seconds = 1800
@@ -178,9 +178,13 @@ public struct ScreeningSettings: Sendable, Equatable {
       }
       var fixed = base.fixedThresholdC
       var guardBand = base.guardBandC
+      var confirmOffset = base.confirmOffsetC
       if let value = fields["fixed_c"], let number = reader.double(value, "\(path).fixed_c") { fixed = number }
       if let value = fields["guard_band_c"], let number = reader.double(value, "\(path).guard_band_c") {
         guardBand = number
+      }
+      if let value = fields["confirm_offset_c"], let number = reader.double(value, "\(path).confirm_offset_c") {
+        confirmOffset = number
       }
       if let value = fields["baseline_offset_c"], let number = reader.double(value, "\(path).baseline_offset_c") {
         offset = number
@@ -193,7 +197,7 @@ public struct ScreeningSettings: Sendable, Equatable {
       do {
         return try ThresholdPolicy(
           mode: adaptive ? .adaptive(offsetC: offset, idleReset: idleReset) : .fixed,
-          fixedThresholdC: fixed, guardBandC: guardBand)
+          fixedThresholdC: fixed, guardBandC: guardBand, confirmOffsetC: confirmOffset)
       } catch {
         reader.report(fields[error.field] ?? node, "\(path).\(error.field) \(error.message)")
         return base

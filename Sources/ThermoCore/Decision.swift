@@ -39,9 +39,11 @@ public struct RecheckLink: Sendable, Equatable {
   public enum Role: String, Sendable, Equatable {
     /// This elevated screening opened the re-check.
     case opened
-    /// Elevated again inside the window: the fever is confirmed.
+    /// Elevated again inside the window and the mean of both body estimates reached the
+    /// confirm level: the fever is confirmed.
     case confirmed
-    /// Normal inside the window: the first reading is cleared.
+    /// Screened again inside the window and either normal, or elevated with the mean below the
+    /// confirm level: the first reading is cleared.
     case cleared
   }
 
@@ -51,12 +53,21 @@ public struct RecheckLink: Sendable, Equatable {
   /// When the re-check was opened, for `confirmed` and `cleared`.
   public var openedAt: Seconds
   public var deadline: Seconds
+  /// For `confirmed` and `cleared`: the mean of the opening and this screening's body estimates,
+  /// and the level it was held against (alarm level in force + confirm offset). What decided it.
+  public var meanBodyC: Celsius?
+  public var confirmLevelC: Celsius?
 
-  public init(id: Int, role: Role, openedAt: Seconds, deadline: Seconds) {
+  public init(
+    id: Int, role: Role, openedAt: Seconds, deadline: Seconds, meanBodyC: Celsius? = nil,
+    confirmLevelC: Celsius? = nil
+  ) {
     self.id = id
     self.role = role
     self.openedAt = openedAt
     self.deadline = deadline
+    self.meanBodyC = meanBodyC
+    self.confirmLevelC = confirmLevelC
   }
 }
 

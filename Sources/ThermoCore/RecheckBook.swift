@@ -1,5 +1,6 @@
 /// Open re-checks at one entrance. An elevated screening opens one; the same person's next
-/// judged screening inside the window resolves it. Without a person ID the entrance's next
+/// judged screening inside the window resolves it (the pipeline settles it on the mean of both
+/// body estimates, so the book keeps the opening one). Without a person ID the entrance's next
 /// judged screening without an ID is taken to be the same person (they are held at the gate).
 public struct RecheckBook: Sendable {
   struct Entry: Sendable {
@@ -51,11 +52,12 @@ public struct RecheckBook: Sendable {
   /// resolves only that person's re-check, one without resolves the anonymous one (a fever must
   /// never be confirmed for someone on another person's reading). Entries whose window has
   /// closed are left for `nextExpired`.
-  mutating func resolve(person: String?, at time: Seconds, as role: RecheckLink.Role) -> RecheckLink? {
+  mutating func resolve(person: String?, at time: Seconds) -> OpenRecheck? {
     let index = entries.firstIndex { $0.person == person && $0.openedAt <= time && time <= $0.deadline }
     guard let index else { return nil }
     let entry = entries.remove(at: index)
-    return RecheckLink(id: entry.id, role: role, openedAt: entry.openedAt, deadline: entry.deadline)
+    return OpenRecheck(
+      id: entry.id, person: entry.person, openedAt: entry.openedAt, deadline: entry.deadline, bodyC: entry.bodyC)
   }
 
   /// Closes re-check `id` without a result (settled elsewhere); false when it was not open.

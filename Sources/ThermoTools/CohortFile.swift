@@ -23,12 +23,16 @@ public struct CohortFile: Sendable {
 
   public static let rounds = 1...4
   public var observations: [PairedObservation]
+  /// The same readings by person, in round order: what a re-check rule needs.
+  public var people: [CohortPerson]
   /// Rows left out (missing or non-numeric values), with the reason.
   public var skipped: [InputError]
 
-  /// Observations gathered elsewhere (the site's own register), nothing skipped.
+  /// Observations gathered elsewhere (the site's own register), nothing skipped; they come
+  /// unpaired with rounds, so there are no people to run a re-check rule on.
   public init(observations: [PairedObservation]) {
     self.observations = observations
+    people = []
     skipped = []
   }
 
@@ -62,6 +66,7 @@ public struct CohortFile: Sendable {
     let siteColumns = try Self.rounds.map { try column("\(site.columnStem)\($0)") }
 
     observations = []
+    people = []
     skipped = []
     for (offset, line) in lines.enumerated().dropFirst(3) {
       let lineNumber = offset + 1
@@ -78,7 +83,9 @@ public struct CohortFile: Sendable {
             message: "subject \(subject) has no numeric oral or room temperature"))
         continue
       }
+      var person = CohortPerson(subject: subject, ambientC: ambient, oralC: oral, skinByRound: [])
       for (round, index) in zip(Self.rounds, siteColumns) {
+        person.skinByRound.append(number(index))
         guard let skin = number(index) else {
           skipped.append(
             InputError(
@@ -88,6 +95,24 @@ public struct CohortFile: Sendable {
         }
         observations.append(PairedObservation(subject: subject, skinC: skin, ambientC: ambient, oralC: oral))
       }
+      people.append(person)
     }
+  }
+}
+
+/// One subject of a cohort: the room, the oral reference and the reading of each round (nil
+/// where the file has none).
+public struct CohortPerson: Sendable, Equatable {
+  public var subject: String
+  public var ambientC: Celsius
+  public var oralC: Celsius
+  /// Index 0 is round 1.
+  public var skinByRound: [Celsius?]
+
+  public init(subject: String, ambientC: Celsius, oralC: Celsius, skinByRound: [Celsius?]) {
+    self.subject = subject
+    self.ambientC = ambientC
+    self.oralC = oralC
+    self.skinByRound = skinByRound
   }
 }

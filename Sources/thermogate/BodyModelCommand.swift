@@ -10,7 +10,7 @@ struct BodyModelCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "body-model",
     abstract: "Fit and check the skin-to-body model.",
-    subcommands: [Fit.self]
+    subcommands: [Fit.self, AssessRecheck.self]
   )
 
   struct Fit: ParsableCommand {

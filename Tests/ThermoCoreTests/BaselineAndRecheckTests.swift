@@ -63,7 +63,7 @@ import Testing
 }
 
 @Suite struct RecheckTests {
-  @Test func elevatedTwiceForTheSamePersonIsAFever() {
+  @Test func aRecheckWhoseMeanReachesTheConfirmLevelIsAFever() throws {
     var entrance = pipeline()
     let first = entrance.classify(screening(37.6, at: 0), person: "W-7")
     #expect(first.screeningClass == .elevated)
@@ -74,7 +74,13 @@ import Testing
     let second = entrance.classify(screening(37.5, at: 300), person: "W-7")
     #expect(second.screeningClass == .fever)
     #expect(second.reason == .confirmedByRecheck)
-    #expect(second.recheck == RecheckLink(id: first.recheck!.id, role: .confirmed, openedAt: 0, deadline: 600))
+    let link = try #require(second.recheck)
+    #expect(link.id == first.recheck?.id)
+    #expect(link.role == .confirmed)
+    #expect(link.openedAt == 0 && link.deadline == 600)
+    // What decided it: the mean of 37.6 and 37.5 against 37.3 + 0.05.
+    #expect(abs((link.meanBodyC ?? 0) - 37.55) < 1e-9)
+    #expect(abs((link.confirmLevelC ?? 0) - 37.35) < 1e-9)
     #expect(entrance.openRechecks == 0)
   }
 

@@ -218,17 +218,21 @@ public struct EntrancePipeline: Sendable {
       result.reason = .clearedAtSecondary
       return result
     }
-    if result.screeningClass == .elevated {
-      if let link = recheckBook.resolve(person: person, at: time, as: .confirmed) {
-        result.screeningClass = .fever
-        result.reason = .confirmedByRecheck
-        result.recheck = link
-      } else {
-        result.recheck = recheckBook.open(person: person, at: time, bodyC: bodyC)
-      }
-    } else if let link = recheckBook.resolve(person: person, at: time, as: .cleared) {
-      result.reason = .recheckCleared
-      result.recheck = link
+    if let open = recheckBook.resolve(person: person, at: time) {
+      // The re-check must be elevated itself (a normal one clears, so a first reading raised by
+      // sun or exertion is not confirmed by the mean) and the mean of both readings must reach a
+      // level above the alarm level (one reading's scatter cannot confirm). Elevated with the mean
+      // below clears too: it neither confirms nor opens another round at the gate.
+      let meanBodyC = (open.bodyC + bodyC) / 2
+      let confirmLevelC = configuration.threshold.confirmLevelC(alarmLevelC: result.thresholdC)
+      let confirmed = result.screeningClass == .elevated && meanBodyC >= confirmLevelC
+      result.screeningClass = confirmed ? .fever : .normal
+      result.reason = confirmed ? .confirmedByRecheck : .recheckCleared
+      result.recheck = RecheckLink(
+        id: open.id, role: confirmed ? .confirmed : .cleared, openedAt: open.openedAt, deadline: open.deadline,
+        meanBodyC: meanBodyC, confirmLevelC: confirmLevelC)
+    } else if result.screeningClass == .elevated {
+      result.recheck = recheckBook.open(person: person, at: time, bodyC: bodyC)
     } else {
       // Only plain normals feed the baseline: a cleared re-check was elevated a moment ago.
       baseline.record(bodyC)
