@@ -30,7 +30,7 @@ public struct ThresholdPolicy: Sendable, Equatable {
   public static let defaultConfirmOffsetC: Celsius = 0.05
 
   public static let `default` = ThresholdPolicy(
-    uncheckedMode: .fixed, fixedThresholdC: 37.3, guardBandC: 0.1, confirmOffsetC: defaultConfirmOffsetC)
+    uncheckedMode: .fixed, fixedThresholdC: 37.3, guardBandC: 0.05, confirmOffsetC: defaultConfirmOffsetC)
 
   private init(uncheckedMode mode: Mode, fixedThresholdC: Celsius, guardBandC: Celsius, confirmOffsetC: Celsius) {
     self.mode = mode
@@ -46,7 +46,7 @@ public struct ThresholdPolicy: Sendable, Equatable {
   /// 0.1 °C step, a guard band of 0–1.0 °C, a confirm offset of 0–1.0 °C on a 0.05 °C step (finer
   /// would be tuning to one cohort's noise) and a positive idle reset; names the field otherwise.
   public init(
-    mode: Mode = .fixed, fixedThresholdC: Celsius = 37.3, guardBandC: Celsius = 0.1,
+    mode: Mode = .fixed, fixedThresholdC: Celsius = 37.3, guardBandC: Celsius = 0.05,
     confirmOffsetC: Celsius = defaultConfirmOffsetC
   ) throws(ScreeningConfigurationError) {
     try Self.requireTenths(

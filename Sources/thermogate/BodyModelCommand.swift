@@ -235,7 +235,7 @@ struct BodyModelCommand: ParsableCommand {
         "cohort \(cohort): \(assessment.observations) observations, \(assessment.subjects) subjects, \(assessment.feverObservations) febrile (oral ≥ \(f(assessment.feverReferenceC, 1)) °C)",
         "bias \(f(assessment.biasC)) °C, SD \(f(assessment.differenceStandardDeviationC)) °C, limits of agreement \(f(assessment.lowerLimitOfAgreementC)) … \(f(assessment.upperLimitOfAgreementC)) °C",
         "at threshold \(f(assessment.thresholdC, 1)) °C: sensitivity \(percent(assessment.sensitivity)), specificity \(percent(assessment.specificity))",
-        "with guard band \(f(guardBandC, 1)) °C (elevated from \(f(guarded.thresholdC, 1)) °C): sensitivity \(percent(guarded.sensitivity)), specificity \(percent(guarded.specificity))",
+        "with guard band \(f(guardBandC, 2)) °C (elevated from \(f(guarded.thresholdC, 2)) °C): sensitivity \(percent(guarded.sensitivity)), specificity \(percent(guarded.specificity))",
       ]
       if let checked, let checkPath {
         lines.append(

@@ -22,8 +22,8 @@ func screening(_ rawC: Celsius, at time: Seconds = 100, ambientC: Celsius = 22) 
 @Suite struct ClassificationTests {
   @Test(arguments: [
     (36.0, ScreeningClass.normal, DecisionReason.belowThreshold),
-    (37.19, .normal, .belowThreshold),
-    (37.2, .elevated, .withinGuardBand),
+    (37.24, .normal, .belowThreshold),
+    (37.25, .elevated, .withinGuardBand),
     (37.3, .elevated, .atOrAboveThreshold),
     (38.5, .elevated, .atOrAboveThreshold),
     (32.4, .retry, .skinTooCold),
@@ -67,7 +67,7 @@ func screening(_ rawC: Celsius, at time: Seconds = 100, ambientC: Celsius = 22) 
     #expect(decision.bodyC == decision.skinC)
     #expect(decision.calibrationID == "cal-7")
     #expect(decision.bodyModelVersion == "identity-test")
-    #expect(decision.screeningClass == .normal)  // 36.86 °C: below the guard band at 37.2
+    #expect(decision.screeningClass == .normal)  // 36.86 °C: below the guard band at 37.25
   }
 
   @Test func theBodyModelUsesSkinAndAmbient() {
@@ -92,7 +92,7 @@ func screening(_ rawC: Celsius, at time: Seconds = 100, ambientC: Celsius = 22) 
     #expect(decision.ambientC == 21.5)
     #expect(decision.thresholdC == 37.3)
     #expect(decision.thresholdSource == .fixed)
-    #expect(decision.guardBandC == 0.1)
+    #expect(decision.guardBandC == 0.05)
     #expect(decision.sampleCount == 3)
     #expect(decision.recheck == nil)
   }

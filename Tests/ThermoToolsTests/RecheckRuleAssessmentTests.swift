@@ -22,7 +22,7 @@ import ThermoTools
   @Test func onTheCohortNotFittedOnTheDefaultRuleMeetsTheTargets() throws {
     let ici = try Self.fixture("ici-group1")
     let assessment = RecheckRuleAssessment(people: ici.people, configuration: try Self.fittedOnFLIR())
-    #expect(abs(assessment.referLevelC - 37.2) < 1e-9)
+    #expect(abs(assessment.referLevelC - 37.25) < 1e-9)
     #expect(abs(assessment.confirmLevelC - 37.35) < 1e-9)
     #expect(assessment.people == 539)
     #expect(assessment.febrile == 47)
@@ -31,10 +31,10 @@ import ThermoTools
     #expect(assessment.firstSpecificity >= 0.90)
     #expect(assessment.recheckSensitivity >= 0.60)
     #expect(assessment.confirmedFalseAlarmShare <= 0.03)
-    // What it measures today (README table): 35 of 47 referred, 31 confirmed, 8 false alarms.
-    #expect(assessment.referredFebrile == 35)
-    #expect(assessment.confirmedFebrile == 31)
-    #expect(assessment.confirmedFalseAlarms == 8)
+    // What it measures today (README table): 33 of 47 referred, 30 confirmed, 7 false alarms.
+    #expect(assessment.referredFebrile == 33)
+    #expect(assessment.confirmedFebrile == 30)
+    #expect(assessment.confirmedFalseAlarms == 7)
   }
 
   @Test func onTheFittedCohortItIsReportedAsItIs() throws {
@@ -42,13 +42,13 @@ import ThermoTools
     let assessment = RecheckRuleAssessment(people: flir.people, configuration: try Self.fittedOnFLIR())
     #expect(assessment.people == 544)
     #expect(assessment.febrile == 47)
-    // FLIR refers 33 of 47 (0.702) at specificity 0.897, just under 0.90, and confirms 27
-    // (0.574, under the 0.60 asked on the other cohort); false alarms stay well under 3 %.
-    #expect(assessment.referredFebrile == 33)
+    // FLIR refers 32 of 47 (0.681, under the 0.70 asked on the other cohort) at specificity
+    // 0.938, and confirms 27 (0.574, under 0.60); false alarms stay well under 3 %.
+    #expect(assessment.referredFebrile == 32)
     #expect(assessment.confirmedFebrile == 27)
     #expect(assessment.confirmedFalseAlarms == 9)
     #expect(assessment.confirmedFalseAlarmShare <= 0.03)
-    #expect(abs(assessment.firstSpecificity - 446.0 / 497.0) < 1e-9)
+    #expect(abs(assessment.firstSpecificity - 466.0 / 497.0) < 1e-9)
   }
 
   @Test func theBuiltInModelIsTheFLIRFitAndGivesTheSameNumbers() throws {
@@ -93,7 +93,7 @@ import ThermoTools
       person("confirmed fever", oral: 38.0, [37.5, 37.4, 37.6, 37.6]),
       // Elevated twice, but the mean 37.3 is below 37.35: cleared.
       person("cleared fever", oral: 37.6, [37.3, 37.3, 38.0, 38.0]),
-      person("false alarm", oral: 36.9, [37.6, 37.2, nil, nil]),
+      person("false alarm", oral: 36.9, [37.6, 37.3, nil, nil]),
       // No round 1: round 2 is the first screening and round 4 the re-check.
       person("late", oral: 37.8, [nil, 37.6, nil, 37.5]),
       // Round 1 too cold to judge (a retry): round 2 is the first screening.

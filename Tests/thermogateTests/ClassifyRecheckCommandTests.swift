@@ -29,7 +29,7 @@ final class ClassifyRecheckCommandTests: XCTestCase {
     let result = try CLI.run(["body-model", "assess-recheck", "--cohort", ici, "--fit", flir, "--json"])
     XCTAssertEqual(result.status, 0, result.errors)
     let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
-    XCTAssertEqual(summary["refer_c"] as? Double, 37.2)
+    XCTAssertEqual(summary["refer_c"] as? Double, 37.25)
     XCTAssertEqual(summary["confirm_c"] as? Double, 37.35)
     XCTAssertEqual(summary["people"] as? Int, 539)
     XCTAssertLessThanOrEqual(try XCTUnwrap(summary["confirmed_false_alarm_share"] as? Double), 0.03)
@@ -40,7 +40,7 @@ final class ClassifyRecheckCommandTests: XCTestCase {
     let lines = grid.output.split(separator: "\n")
     XCTAssertEqual(lines.count, 2 + 25, grid.output)
     XCTAssertEqual(lines.filter { $0.contains("← configured") }.count, 1)
-    XCTAssertTrue(lines.contains { $0.hasPrefix("37.20    37.35") && $0.contains("← configured") }, grid.output)
+    XCTAssertTrue(lines.contains { $0.hasPrefix("37.25    37.35") && $0.contains("← configured") }, grid.output)
   }
 
   func testAssessRecheckRefusesALevelThePolicyCannotTake() throws {
