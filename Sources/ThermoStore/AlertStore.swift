@@ -117,6 +117,7 @@ public final class AlertStore: Sendable {
     registerPassages(&migrator)
     registerEmergencyRelease(&migrator)
     registerSecondary(&migrator)
+    registerOnCall(&migrator)
     return migrator
   }
 
@@ -170,10 +171,16 @@ public final class AlertStore: Sendable {
           ])
         let id = db.lastInsertedRowID
         if let silence { return .silenced(id: id, silenceID: silence) }
+        // The doctor's stage first: a sink both routed and on the doctor's channels is one
+        // delivery, and it counts for the stage.
+        let called = try routing.onCall.map { chain in
+          try Self.startOnCall(db, alertID: id, chain: chain)
+        }
         for sink in routing.sinks {
           try Self.insertDelivery(db, alertID: id, sink: sink, sequence: 0, dueAt: alert.raisedAt)
         }
-        return .accepted(id: id, sinks: routing.sinks)
+        let sinks = routing.sinks + (called ?? []).filter { !routing.sinks.contains($0) }
+        return .accepted(id: id, sinks: sinks)
       }
     } catch {
       throw StoreError(operation: "store a \(alert.kind.rawValue) alert for \(alert.entrance)", underlying: error)
@@ -271,6 +278,7 @@ public final class AlertStore: Sendable {
           try db.execute(
             sql: "UPDATE alert SET escalate_after = 0 WHERE id = ? AND escalated_at IS NULL AND escalate_to != ''",
             arguments: [job.alertID])
+          try Self.hurryOnCallIfStageUnreachable(db, job: job, at: now)
         }
       }
     } catch {
