@@ -58,7 +58,7 @@ struct ConfigCommand: ParsableCommand {
       print("  \(configuration.routes.count) route(s); screenings kept \(Int(configuration.retentionDays)) days")
       if let onCall = configuration.onCall {
         print(
-          "  on call: \(onCall.roster.entries.count) roster entr(ies) in \(onCall.timeZone.identifier), duty office "
+          "  on call: a roster of \(onCall.roster.entries.count) in \(onCall.timeZone.identifier), duty office "
             + "\(onCall.dutyOffice.joined(separator: ", ")), each stage \(String(format: "%g", onCall.acknowledgementDeadline)) s"
         )
         if let gaps = onCall.gapWarning { print("  warning: \(gaps)") }

@@ -66,13 +66,28 @@ final class ManualWallClock: Sendable {
     var all: [any AlertSink] { [gate, wang, li, duty] }
   }
 
+  /// A dispatcher running on a fresh store, its clock at `start`.
+  struct Running {
+    let clock = ManualWallClock(OnCallEscalationTests.start)
+    let sinks: Sinks
+    let store: AlertStore
+    let dispatcher: Dispatcher
+    let task: Task<Void, Never>
+
+    init(_ plan: OnCallPlan = OnCallEscalationTests.plan(), sinks: Sinks = Sinks()) throws {
+      self.sinks = sinks
+      store = try AlertStore(path: temporaryDatabase())
+      let dispatcher = Dispatcher(
+        store: store, settings: OnCallEscalationTests.settings(plan), sinks: sinks.all, now: clock.read)
+      self.dispatcher = dispatcher
+      task = Task { await dispatcher.run() }
+    }
+  }
+
   @Test func anUnacknowledgedFeverCallsTheDoctorThenTheBackupThenTheDutyOffice() async throws {
-    let clock = ManualWallClock(Self.start)
-    let sinks = Sinks()
-    let store = try AlertStore(path: temporaryDatabase())
-    let dispatcher = Dispatcher(store: store, settings: Self.settings(Self.plan()), sinks: sinks.all, now: clock.read)
-    let running = Task { await dispatcher.run() }
-    defer { running.cancel() }
+    let running = try Running()
+    let (clock, sinks, store, dispatcher) = (running.clock, running.sinks, running.store, running.dispatcher)
+    defer { running.task.cancel() }
     try await dispatcher.raise(fever(1))
     #expect(await eventually { sinks.wang.keys == ["alert-1-wang-mail"] && sinks.gate.keys == ["alert-1-gate"] })
     #expect(try store.onCallCall(alertID: 1)?.onCall == "wang")
@@ -92,12 +107,9 @@ final class ManualWallClock: Sendable {
   }
 
   @Test func anAcknowledgementStopsTheChain() async throws {
-    let clock = ManualWallClock(Self.start)
-    let sinks = Sinks()
-    let store = try AlertStore(path: temporaryDatabase())
-    let dispatcher = Dispatcher(store: store, settings: Self.settings(Self.plan()), sinks: sinks.all, now: clock.read)
-    let running = Task { await dispatcher.run() }
-    defer { running.cancel() }
+    let running = try Running()
+    let (clock, sinks, store, dispatcher) = (running.clock, running.sinks, running.store, running.dispatcher)
+    defer { running.task.cancel() }
     try await dispatcher.raise(fever(1))
     #expect(await eventually { sinks.wang.keys.count == 1 })
     clock.set(Self.start + 60)
@@ -141,13 +153,9 @@ final class ManualWallClock: Sendable {
   }
 
   @Test func inAGapTheFeverGoesStraightToTheDutyOffice() async throws {
-    let clock = ManualWallClock(Self.start)
-    let sinks = Sinks()
-    let store = try AlertStore(path: temporaryDatabase())
-    let dispatcher = Dispatcher(
-      store: store, settings: Self.settings(Self.plan(weekdays: [])), sinks: sinks.all, now: clock.read)
-    let running = Task { await dispatcher.run() }
-    defer { running.cancel() }
+    let running = try Running(Self.plan(weekdays: []))
+    let (sinks, store, dispatcher) = (running.sinks, running.store, running.dispatcher)
+    defer { running.task.cancel() }
     try await dispatcher.raise(fever(1))
     #expect(await eventually { sinks.duty.keys == ["alert-1-duty"] })
     let call = try #require(try store.onCallCall(alertID: 1))
@@ -157,12 +165,9 @@ final class ManualWallClock: Sendable {
   }
 
   @Test func aDoctorWhoseChannelsAllRefuseForGoodIsPassedOverAtOnce() async throws {
-    let clock = ManualWallClock(Self.start)
-    let sinks = Sinks(wangFailsForGood: true)
-    let store = try AlertStore(path: temporaryDatabase())
-    let dispatcher = Dispatcher(store: store, settings: Self.settings(Self.plan()), sinks: sinks.all, now: clock.read)
-    let running = Task { await dispatcher.run() }
-    defer { running.cancel() }
+    let running = try Running(sinks: Sinks(wangFailsForGood: true))
+    let (sinks, dispatcher) = (running.sinks, running.dispatcher)
+    defer { running.task.cancel() }
     try await dispatcher.raise(fever(1))
     // The clock stands still: the backup is called because the doctor cannot be reached.
     #expect(await eventually { sinks.li.keys == ["alert-1-li-mail"] })
@@ -171,14 +176,10 @@ final class ManualWallClock: Sendable {
   }
 
   @Test func aSinkInTwoStagesGetsOneDeliveryPerStageUnderItsOwnKey() async throws {
-    let clock = ManualWallClock(Self.start)
-    let sinks = Sinks()
-    let store = try AlertStore(path: temporaryDatabase())
     // The duty office reads the same mailbox the doctor does; the guard post is a channel too.
-    let plan = Self.plan(wang: ["gate", "duty"], dutyOffice: ["duty"])
-    let dispatcher = Dispatcher(store: store, settings: Self.settings(plan), sinks: sinks.all, now: clock.read)
-    let running = Task { await dispatcher.run() }
-    defer { running.cancel() }
+    let running = try Running(Self.plan(wang: ["gate", "duty"], dutyOffice: ["duty"]))
+    let (clock, sinks, dispatcher) = (running.clock, running.sinks, running.dispatcher)
+    defer { running.task.cancel() }
     try await dispatcher.raise(fever(1))
     #expect(await eventually { sinks.duty.keys == ["alert-1-duty"] })
     // Routed to the gate and on the doctor's channels: one delivery, not two.
