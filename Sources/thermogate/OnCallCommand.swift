@@ -90,6 +90,15 @@ struct OnCallCommand: ParsableCommand {
       lines.append("next change: none")
     }
     if let gaps = plan.gapWarning { lines.append("warning: \(gaps)") }
+    lines.append("roster (\(plan.timeZone.identifier); the first listed wins where shifts overlap):")
+    for entry in plan.roster.entries {
+      let shift =
+        entry.weekdays.isEmpty
+        ? "backup only"
+        : "\(Weekday.describe(entry.weekdays)) \(entry.from)–\(entry.to == LocalTime(minutes: 0) ? "24:00" : entry.to.description)"
+      let backup = entry.backup.map { ", backup \($0)" } ?? ""
+      lines.append("  \(entry.name): \(shift)\(backup): \(entry.channels.joined(separator: ", "))")
+    }
     return lines
   }
 }

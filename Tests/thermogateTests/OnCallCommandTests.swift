@@ -50,6 +50,9 @@ import Testing
         next change: 2026-12-05T08:00:00+0800: nobody (the duty office)
         warning: nobody is on call sat 08:00–mon 08:00 (48 h a week, Asia/Shanghai): fevers then go straight to \
         the duty office (office)
+        roster (Asia/Shanghai; the first listed wins where shifts overlap):
+          Dr Wang: mon-fri 08:00–20:00, backup Dr Li: wang-mail
+          Dr Li: mon-fri 20:00–08:00, backup Dr Wang: li-mail
 
         """)
   }
