@@ -5,7 +5,7 @@ import GRDB
 /// next stage needs is on disk, so a restarted dispatcher calls it on time.
 extension AlertStore {
   static func registerOnCall(_ migrator: inout DatabaseMigrator) {
-    migrator.registerMigration("v5-on-call") { db in
+    migrator.registerMigration("v6-on-call") { db in
       try db.execute(
         sql: """
           CREATE TABLE on_call_call (
