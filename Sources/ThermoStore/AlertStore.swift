@@ -391,6 +391,11 @@ public final class AlertStore: Sendable {
     }
   }
 
+  /// An alert row with the doctor who was on call when it was raised (`on_call`, nil when it
+  /// called nobody on call).
+  static let alertWithOnCall =
+    "SELECT alert.*, on_call_call.on_call AS on_call FROM alert LEFT JOIN on_call_call ON on_call_call.alert_id = alert.id"
+
   /// Alerts, newest first, with their delivery rows.
   public func alerts(openOnly: Bool = false, limit: Int = 200) throws(StoreError) -> [AlertView] {
     try alerts(
@@ -411,7 +416,7 @@ public final class AlertStore: Sendable {
     do {
       return try database.read { db in
         let rows = try Row.fetchAll(
-          db, sql: "SELECT * FROM alert \(filter) ORDER BY \(order) LIMIT ?", arguments: [limit])
+          db, sql: "\(Self.alertWithOnCall) \(filter) ORDER BY \(order) LIMIT ?", arguments: [limit])
         return try rows.map { row in
           let deliveries = try Row.fetchAll(
             db, sql: "SELECT * FROM delivery WHERE alert_id = ? ORDER BY sequence, sink", arguments: [row["id"]])
@@ -427,7 +432,7 @@ public final class AlertStore: Sendable {
   public func alert(id: Int64) throws(StoreError) -> AlertView? {
     do {
       return try database.read { db in
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "\(Self.alertWithOnCall) WHERE id = ?", arguments: [id]) else {
           return nil
         }
         let deliveries = try Row.fetchAll(

@@ -102,6 +102,10 @@ final class ManualWallClock: Sendable {
     #expect(call.stages.map(\.stage.name) == ["wang", "li", nil])
     #expect(call.stages.map(\.calledAt) == [Self.start, Self.start + 120, Self.start + 240])
     #expect(call.nextStageAt == nil)
+    // The alert's record (the API's, the dashboard's) says who was on call.
+    let record = AlertMessage(record: try #require(try store.alert(id: 1)))
+    #expect(String(decoding: WireJSON.data(record), as: UTF8.self).contains(#""on_call":"wang""#))
+    #expect(try store.alerts().first?.onCall == "wang")
     // Nobody called twice.
     #expect(sinks.wang.keys.count == 1 && sinks.li.keys.count == 1)
   }
