@@ -10,7 +10,8 @@ import ThermoStore
 public struct GatewayConfiguration: Sendable {
   public static let topLevelKeys = [
     "site", "state_directory", "database", "sample_rate_hz", "screening", "entrances", "devices", "sinks", "routes",
-    "alerts", "retention", "person_ids", "http", "gate_hold_s", "access", "secondary",
+    "alerts", "retention", "person_ids", "http", "gate_hold_s", "access", "secondary", "time_zone", "on_call",
+    "on_call_file", "duty_office", "on_call_ack_deadline_s",
   ]
   public static let entranceBindingKeys = [
     "thermometer", "ambient_reference", "badge", "gate", "mode", "pairing_window_s",
@@ -121,6 +122,11 @@ public struct GatewayConfiguration: Sendable {
   public var releasePulse = 0.3
   public var http = HTTP()
   public var secondary = SecondarySettings()
+  /// The site's wall clock (`time_zone`, an IANA name; the system's by default): the on-call
+  /// roster's shifts are in it.
+  public var timeZone = TimeZone.current
+  /// The on-call roster, the duty office and the acknowledgement deadline; nil without a roster.
+  public var onCall: OnCallPlan?
 
   public static let defaultSinks = [Sink(name: "gate", kind: .gate), Sink(name: "log", kind: .log)]
   public static let defaultRoutes = [

@@ -40,12 +40,24 @@ struct GatewayConfigurationLoader {
     if let node = top["entrances"] { configuration.entrances = entrances(node, access: access) }
     if let node = top["sinks"] { configuration.sinks = sinks(node) }
     let sinkNames = Set(configuration.sinks.map(\.name))
+    var onCall = OnCallSettingsLoader(reader: reader, directory: directory, sinks: sinkNames)
+    configuration.timeZone = onCall.timeZone(top: top)
+    configuration.onCall = onCall.plan(top: top, timeZone: configuration.timeZone)
+    reader = onCall.reader
+    let hasRoster = top["on_call"] != nil || top["on_call_file"] != nil
     if let node = top["routes"] {
       configuration.routes = routes(
-        node, sinks: sinkNames, entrances: Set(configuration.entrances.map(\.name)))
+        node, sinks: hasRoster ? sinkNames.union([Routing.onCallSink]) : sinkNames,
+        entrances: Set(configuration.entrances.map(\.name)))
     } else if top["sinks"] != nil {
       // Sinks without routes: every alert to every sink (the gate only acts on people).
       configuration.routes = [Route(sinks: configuration.sinks.map(\.name))]
+    }
+    if hasRoster, !configuration.routes.contains(where: { $0.sinks.contains(Routing.onCallSink) }) {
+      reader.report(
+        top["on_call"] ?? top["on_call_file"],
+        "the on-call roster is called by no route: add on_call to a route's sinks (routes: - kinds: [fever], sinks: [gate, log, on_call])"
+      )
     }
     if let node = top["alerts"] { alerts(node, into: &configuration) }
     if let node = top["retention"], let fields = reader.mapping(node, "retention", allowed: ["screenings_days"]) {
@@ -504,7 +516,10 @@ struct GatewayConfigurationLoader {
     strings(node, path).compactMap { node, text in
       guard known.contains(text) else {
         reader.report(
-          node, "\(path): no sink named '\(text)' (defined: \(known.sorted().joined(separator: ", ")))")
+          node,
+          text == Routing.onCallSink
+            ? "\(path): 'on_call' calls the doctor on call and needs a roster (on_call: or on_call_file:)"
+            : "\(path): no sink named '\(text)' (defined: \(known.sorted().joined(separator: ", ")))")
         return nil
       }
       return text

@@ -18,11 +18,13 @@ public actor Dispatcher {
     public var retention: Double
     /// How often the retention purge runs.
     public var purgeInterval: Double
+    /// Whom a route's `on_call` calls; nil without a roster.
+    public var onCall: OnCallPlan?
 
     public init(
       routing: Routing, retry: RetryPolicy = RetryPolicy(), repeatKinds: Set<AlertKind> = [.fever],
       repeatInterval: Double = 300, maintenanceInterval: Double = 1, retention: Double = 30 * 86_400,
-      purgeInterval: Double = 3600
+      purgeInterval: Double = 3600, onCall: OnCallPlan? = nil
     ) {
       self.routing = routing
       self.retry = retry
@@ -31,6 +33,7 @@ public actor Dispatcher {
       self.maintenanceInterval = maintenanceInterval
       self.retention = retention
       self.purgeInterval = purgeInterval
+      self.onCall = onCall
     }
   }
 
@@ -62,7 +65,7 @@ public actor Dispatcher {
   /// disk) and the error is thrown: the caller knows the alert was not accepted.
   @discardableResult
   public func raise(_ alert: Alert) async throws(StoreError) -> AlertStore.Acceptance {
-    let routing = settings.routing.decide(alert)
+    let routing = decide(alert)
     let acceptance: AlertStore.Acceptance
     do {
       acceptance = try await store.writing { store throws(StoreError) in try store.accept(alert, routing: routing) }
@@ -80,13 +83,21 @@ public actor Dispatcher {
     return acceptance
   }
 
+  /// The routes' decision, with the on-call chain resolved from the roster now.
+  private func decide(_ alert: Alert) -> RoutingDecision {
+    var routing = settings.routing.decide(alert)
+    if routing.callsOnCall, let plan = settings.onCall { routing.onCall = plan.chain(at: now()) }
+    return routing
+  }
+
   /// The store refused the alert: it still goes, now and without a record, to the routed sinks
   /// that need no disk (the gate is held for a fever whether or not the disk is full), and the
   /// first failure adds a `storage_degraded` notice for the guard post.
   private func reportStorageDegraded(_ error: StoreError, while alert: Alert) async {
     let first = storageDegraded == nil
     storageDegraded = error
-    let routed = Set(settings.routing.decide(alert).sinks)
+    let routing = decide(alert)
+    let routed = Set(routing.sinks + (routing.onCall?.stages.first?.channels ?? []))
     for sink in sinks where sink.isLocal {
       if routed.contains(sink.name) {
         _ = await sink.deliver(
@@ -109,8 +120,13 @@ public actor Dispatcher {
   /// Delivers until cancelled: one worker per sink, plus the escalation and repeat checks.
   public func run() async {
     let known = Set(sinks.map(\.name))
-    for name in Set(settings.routing.routes.flatMap { $0.sinks + $0.escalateTo }).subtracting(known).sorted() {
-      logger.error("routes name sink '\(name)', which is not configured; its deliveries wait")
+    let onCallSinks = (settings.onCall?.roster.entries.flatMap(\.channels) ?? []) + (settings.onCall?.dutyOffice ?? [])
+    let named = settings.routing.routes.flatMap { $0.sinks + $0.escalateTo } + onCallSinks
+    for name in Set(named).subtracting(known).subtracting([Routing.onCallSink]).sorted() {
+      logger.error("routes or the on-call roster name sink '\(name)', which is not configured; its deliveries wait")
+    }
+    if settings.onCall == nil, settings.routing.routes.contains(where: { $0.sinks.contains(Routing.onCallSink) }) {
+      logger.error("routes name 'on_call' but there is no on-call roster: nobody on call is called")
     }
     await withTaskGroup(of: Void.self) { group in
       for sink in sinks {
@@ -185,10 +201,11 @@ public actor Dispatcher {
       do {
         let (kinds, interval) = (settings.repeatKinds, settings.repeatInterval)
         let escalated = try await store.writing { store throws(StoreError) in try store.escalate(now: time) }
+        let called = try await store.writing { store throws(StoreError) in try store.advanceOnCall(now: time) }
         let repeated = try await store.writing { store throws(StoreError) in
           try store.repeatUnacknowledged(kinds: kinds, interval: interval, now: time)
         }
-        if !escalated.isEmpty || !repeated.isEmpty { await wakeAll() }
+        if !escalated.isEmpty || !called.isEmpty || !repeated.isEmpty { await wakeAll() }
         if time - lastPurge >= settings.purgeInterval {
           lastPurge = time
           let cutoff = time - settings.retention

@@ -34,6 +34,11 @@ public struct Route: Sendable, Equatable {
 }
 
 public struct Routing: Sendable, Equatable {
+  /// The pseudo-sink a route names to call the doctor on call (`sinks: [gate, log, on_call]`):
+  /// at raise time it stands for the on-call doctor's channels, then their backup's, then the
+  /// duty office's.
+  public static let onCallSink = "on_call"
+
   public var routes: [Route]
   /// Sinks that never wait on the network (the guard post): they go first.
   public var localSinks: Set<String>
@@ -47,14 +52,22 @@ public struct Routing: Sendable, Equatable {
     var sinks: [String] = []
     var escalateTo: [String] = []
     var escalateAfter: Double?
+    var callsOnCall = false
     for route in routes where route.matches(alert) {
-      for sink in route.sinks where !sinks.contains(sink) { sinks.append(sink) }
+      for sink in route.sinks where !sinks.contains(sink) {
+        if sink == Self.onCallSink {
+          callsOnCall = true
+        } else {
+          sinks.append(sink)
+        }
+      }
       for sink in route.escalateTo where !escalateTo.contains(sink) { escalateTo.append(sink) }
       if let after = route.escalateAfter { escalateAfter = min(escalateAfter ?? after, after) }
       if !route.continues { break }
     }
     // Stable: local sinks first, the rest in the order the routes named them.
     let ordered = sinks.filter(localSinks.contains) + sinks.filter { !localSinks.contains($0) }
-    return RoutingDecision(sinks: ordered, escalateTo: escalateTo, escalateAfter: escalateAfter)
+    return RoutingDecision(
+      sinks: ordered, escalateTo: escalateTo, escalateAfter: escalateAfter, callsOnCall: callsOnCall)
   }
 }

@@ -146,7 +146,8 @@ public struct GatewayDaemon: Sendable {
       settings: Dispatcher.Settings(
         routing: Routing(routes: configuration.routes, localSinks: configuration.localSinks),
         retry: configuration.retry, repeatKinds: configuration.repeatKinds,
-        repeatInterval: configuration.repeatInterval, retention: configuration.retentionDays * 86_400),
+        repeatInterval: configuration.repeatInterval, retention: configuration.retentionDays * 86_400,
+        onCall: configuration.onCall),
       sinks: sinks.map { MeteredSink(sink: $0) }, now: clock.wallNow)
     let outlet = GatewayOutlet(
       store: store, dispatcher: dispatcher, personIDs: configuration.personIDs, gate: gate,

@@ -59,6 +59,7 @@ public struct GatewayHTTP: Sendable {
       await acknowledge(request, id: context.parameters.get("id"))
     }
     addEmergency(to: router)
+    addOnCall(to: router)
     addVisitors(to: router)
     addSecondary(to: router)
     addDashboard(to: router)

@@ -117,6 +117,7 @@ public final class AlertStore: Sendable {
     registerPassages(&migrator)
     registerEmergencyRelease(&migrator)
     registerSecondary(&migrator)
+    registerOnCall(&migrator)
     return migrator
   }
 
@@ -170,10 +171,16 @@ public final class AlertStore: Sendable {
           ])
         let id = db.lastInsertedRowID
         if let silence { return .silenced(id: id, silenceID: silence) }
+        // The doctor's stage first: a sink both routed and on the doctor's channels is one
+        // delivery, and it counts for the stage.
+        let called = try routing.onCall.map { chain in
+          try Self.startOnCall(db, alertID: id, chain: chain)
+        }
         for sink in routing.sinks {
           try Self.insertDelivery(db, alertID: id, sink: sink, sequence: 0, dueAt: alert.raisedAt)
         }
-        return .accepted(id: id, sinks: routing.sinks)
+        let sinks = routing.sinks + (called ?? []).filter { !routing.sinks.contains($0) }
+        return .accepted(id: id, sinks: sinks)
       }
     } catch {
       throw StoreError(operation: "store a \(alert.kind.rawValue) alert for \(alert.entrance)", underlying: error)
@@ -271,6 +278,7 @@ public final class AlertStore: Sendable {
           try db.execute(
             sql: "UPDATE alert SET escalate_after = 0 WHERE id = ? AND escalated_at IS NULL AND escalate_to != ''",
             arguments: [job.alertID])
+          try Self.hurryOnCallIfStageUnreachable(db, job: job, at: now)
         }
       }
     } catch {
@@ -383,6 +391,11 @@ public final class AlertStore: Sendable {
     }
   }
 
+  /// An alert row with the doctor who was on call when it was raised (`on_call`, nil when it
+  /// called nobody on call).
+  static let alertWithOnCall =
+    "SELECT alert.*, on_call_call.on_call AS on_call FROM alert LEFT JOIN on_call_call ON on_call_call.alert_id = alert.id"
+
   /// Alerts, newest first, with their delivery rows.
   public func alerts(openOnly: Bool = false, limit: Int = 200) throws(StoreError) -> [AlertView] {
     try alerts(
@@ -403,7 +416,7 @@ public final class AlertStore: Sendable {
     do {
       return try database.read { db in
         let rows = try Row.fetchAll(
-          db, sql: "SELECT * FROM alert \(filter) ORDER BY \(order) LIMIT ?", arguments: [limit])
+          db, sql: "\(Self.alertWithOnCall) \(filter) ORDER BY \(order) LIMIT ?", arguments: [limit])
         return try rows.map { row in
           let deliveries = try Row.fetchAll(
             db, sql: "SELECT * FROM delivery WHERE alert_id = ? ORDER BY sequence, sink", arguments: [row["id"]])
@@ -419,7 +432,7 @@ public final class AlertStore: Sendable {
   public func alert(id: Int64) throws(StoreError) -> AlertView? {
     do {
       return try database.read { db in
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "\(Self.alertWithOnCall) WHERE id = ?", arguments: [id]) else {
           return nil
         }
         let deliveries = try Row.fetchAll(

@@ -93,6 +93,8 @@ public struct AlertView: Sendable, Equatable {
   public var acknowledgedAt: Double?
   public var resolvedAt: Double?
   public var escalatedAt: Double?
+  /// The doctor on call when it was raised, for an alert that called the on-call roster.
+  public var onCall: String?
   public var deliveries: [DeliveryView]
 
   init(row: Row, deliveries: [DeliveryView]) throws(StoreError) {
@@ -107,6 +109,7 @@ public struct AlertView: Sendable, Equatable {
     acknowledgedAt = row["acknowledged_at"]
     resolvedAt = row["resolved_at"]
     escalatedAt = row["escalated_at"]
+    onCall = row["on_call"]
     self.deliveries = deliveries
   }
 

@@ -39,6 +39,7 @@ public struct GatewayDoctor {
       for problem in error.problems { report.append(.fail(problem.description, fix: "edit \(configurationPath)")) }
       return report
     }
+    if let gaps = configuration.onCall?.gapWarning { report.append(.note("on-call roster: \(gaps)")) }
     checkDatabase(configuration, &report)
     checkAccess(configuration, &report)
     checkDevices(configuration, &report)

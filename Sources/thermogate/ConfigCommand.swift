@@ -56,6 +56,13 @@ struct ConfigCommand: ParsableCommand {
       }
       for sink in configuration.sinks { print("  sink \(sink.name)") }
       print("  \(configuration.routes.count) route(s); screenings kept \(Int(configuration.retentionDays)) days")
+      if let onCall = configuration.onCall {
+        print(
+          "  on call: a roster of \(onCall.roster.entries.count) in \(onCall.timeZone.identifier), duty office "
+            + "\(onCall.dutyOffice.joined(separator: ", ")), each stage \(String(format: "%g", onCall.acknowledgementDeadline)) s"
+        )
+        if let gaps = onCall.gapWarning { print("  warning: \(gaps)") }
+      }
       let http = configuration.http
       print(
         http.enabled

@@ -17,7 +17,7 @@ struct Thermogate: AsyncParsableCommand {
       AlertsCommand.self, ClassifyCommand.self,
       BodyModelCommand.self, BadgeCommand.self, DevicesCommand.self, ReadCommand.self, RelayCommand.self,
       RegisterCommand.self, SilenceCommand.self, SimulateCommand.self, DispatchDrillCommand.self,
-      DirectoryCommand.self, VisitorCommand.self, SecondaryCommand.self,
+      DirectoryCommand.self, VisitorCommand.self, SecondaryCommand.self, OnCallCommand.self,
     ]
   )
 }

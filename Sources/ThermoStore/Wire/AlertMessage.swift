@@ -68,6 +68,8 @@ public struct AlertMessage: Sendable, Equatable, Codable {
   public var open: Bool?
   public var resolved: Bool?
   public var deliveries: [Delivery]?
+  /// A record's: the doctor on call when the alert was raised (the on-call roster's answer).
+  public var onCall: String?
 
   public init(
     id: Int64? = nil, alertID: Int64? = nil, idempotencyKey: String? = nil, sequence: Int? = nil, kind: AlertKind,
@@ -101,6 +103,7 @@ public struct AlertMessage: Sendable, Equatable, Codable {
       raisedAt: .text(alert.raisedAt), summary: alert.summary, acknowledgedBy: alert.acknowledgedBy,
       acknowledgedAt: alert.acknowledgedAt.map(WireTime.text), resolvedAt: alert.resolvedAt.map(WireTime.text),
       deliveries: alert.deliveries.map(Delivery.init))
+    onCall = alert.onCall
   }
 
   /// The record as the dashboard shows it: per sink only its latest notice (repeats of an
@@ -136,6 +139,7 @@ public struct AlertMessage: Sendable, Equatable, Codable {
     case acknowledgedBy = "acknowledged_by"
     case acknowledgedAt = "acknowledged_at"
     case resolvedAt = "resolved_at"
+    case onCall = "on_call"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -158,6 +162,7 @@ public struct AlertMessage: Sendable, Equatable, Codable {
       try container.encode(acknowledgedAt, forKey: .acknowledgedAt)
       try container.encode(resolvedAt, forKey: .resolvedAt)
       try container.encode(deliveries, forKey: .deliveries)
+      try container.encodeIfPresent(onCall, forKey: .onCall)
     } else {
       try container.encodeIfPresent(acknowledgedBy, forKey: .acknowledgedBy)
       try container.encodeIfPresent(acknowledgedAt, forKey: .acknowledgedAt)
