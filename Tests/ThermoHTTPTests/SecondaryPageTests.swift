@@ -24,6 +24,7 @@ import Testing
     try await app.test(.router) { client in
       let expected = [
         "/secondary": "text/html", "/secondary.js": "text/javascript", "/secondary.css": "text/css",
+        "/common.js": "text/javascript",
         "/dashboard.css": "text/css",
       ]
       for (path, type) in expected {

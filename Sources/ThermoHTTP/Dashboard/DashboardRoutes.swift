@@ -22,6 +22,7 @@ extension GatewayHTTP {
     router.get("/secondary.js") { _, _ in
       asset(PackageResources.secondary_js, type: "text/javascript; charset=utf-8")
     }
+    router.get("/common.js") { _, _ in asset(PackageResources.common_js, type: "text/javascript; charset=utf-8") }
     router.get("/favicon.svg") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
     router.get("/favicon.ico") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
     router.get("/api/dashboard") { _, _ in json(await dashboardSnapshot()) }

@@ -55,56 +55,17 @@ const view = {
   reconnectTimer: null,
 };
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
 function gatewayNow() {
   if (!view.receivedAt) return Date.now() / 1000;
   return view.gatewayTime + ((performance.now() - view.receivedAt) / 1000) * view.speed;
-}
-
-function duration(seconds) {
-  seconds = Math.max(0, Math.round(seconds));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
-  return `${Math.floor(hours / 24)} d`;
-}
-
-function clockTime(seconds) {
-  return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
 function dateText(seconds) {
   return new Date(seconds * 1000).toLocaleDateString([], { year: "numeric", month: "short", day: "numeric" });
 }
 
-function hourMinute(seconds) {
-  return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
-
-// A hashed person ID ("h:" and 64 hex digits) is shortened: enough to tell two apart.
-function personText(person) {
-  if (!person) return "no ID";
-  return person.startsWith("h:") && person.length > 12 ? `${person.slice(0, 10)}…` : person;
-}
-
 function words(text) {
   return String(text || "").replaceAll("_", " ");
-}
-
-function celsius(value) {
-  return value == null ? "–" : `${value.toFixed(1)} °C`;
 }
 
 // ---- Connection -------------------------------------------------------------------------
@@ -400,7 +361,7 @@ function updateDecision(tile, entrance) {
   parts.decision.replaceChildren(el("span", { class: "label", text: "access" }));
   if (decision) {
     parts.decision.dataset.outcome = decision.outcome;
-    const who = decision.holder ? `${personText(decision.person)} (${decision.holder})` : personText(decision.person);
+    const who = decision.holder ? `${personText(decision.person, TEXT.noID)} (${decision.holder})` : personText(decision.person, TEXT.noID);
     parts.decision.append(
       el("span", { class: "outcome", "data-outcome": decision.outcome, text: decision.outcome.toUpperCase() }),
       el("span", { class: "value", text: `${words(decision.reason)} · ${who}` }),
@@ -452,16 +413,6 @@ function operator(messageID) {
   sessionStorage.setItem("thermogate.name", name);
   sessionStorage.setItem("thermogate.token", token);
   return { name, token };
-}
-
-async function post(path, token, body) {
-  const response = await fetch(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  const answer = await response.json().catch(() => ({}));
-  return { ok: response.ok, status: response.status, answer };
 }
 
 async function withButton(button, action) {
@@ -916,11 +867,11 @@ function renderSecondary(today, fevers) {
       const reading = found.reading
         ? `${TEXT.methods[found.reading.method] || found.reading.method} ${celsius(found.reading.value_c)}`
         : "";
-      const confirmed = found.settled_at ? TEXT.confirmedAt(hourMinute(Date.parse(found.settled_at) / 1000)) : "";
+      const confirmed = found.settled_at ? TEXT.confirmedAt(hourMinute(found.settled_at)) : "";
       return el(
         "li",
         { class: "recheck", "data-case": String(found.id), "data-entrance": found.entrance },
-        el("span", { text: [found.entrance, personText(found.person), reading, confirmed].filter(Boolean).join(" · ") }),
+        el("span", { text: [found.entrance, personText(found.person, TEXT.noID), reading, confirmed].filter(Boolean).join(" · ") }),
         el("span", { class: "awaiting", text: TEXT.awaitingDisposition }),
       );
     }),
@@ -955,8 +906,7 @@ function onCallText(roster) {
   const now = roster.now;
   let text = now ? TEXT.onCallNow(now.name, now.channels || []) : TEXT.onCallNobody;
   if (roster.next_change_at) {
-    const at = typeof roster.next_change_at === "number" ? roster.next_change_at : Date.parse(roster.next_change_at) / 1000;
-    text += TEXT.onCallUntil(hourMinute(at));
+    text += TEXT.onCallUntil(hourMinute(roster.next_change_at));
     if (roster.next && roster.next.name) text += TEXT.onCallNext(roster.next.name);
   }
   const stages = (roster.chain || []).map((stage) => {

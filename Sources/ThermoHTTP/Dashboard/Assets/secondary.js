@@ -91,48 +91,9 @@ const view = {
   lastDevice: "",
 };
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
 function gatewayNow() {
   if (!view.receivedAt) return Date.now() / 1000;
   return view.gatewayTime + ((performance.now() - view.receivedAt) / 1000) * view.speed;
-}
-
-function seconds(instant) {
-  return typeof instant === "number" ? instant : Date.parse(instant) / 1000;
-}
-
-function duration(total) {
-  total = Math.max(0, Math.round(total));
-  if (total < 60) return `${total} s`;
-  const minutes = Math.floor(total / 60);
-  if (minutes < 60) return `${minutes} min ${String(total % 60).padStart(2, "0")} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
-  return `${Math.floor(hours / 24)} d`;
-}
-
-function hourMinute(instant) {
-  return new Date(seconds(instant) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
-
-function celsius(value) {
-  return value == null ? "–" : `${Number(value).toFixed(1)} °C`;
-}
-
-// A hashed person ID ("h:" and 64 hex digits) is shortened: enough to tell two apart.
-function personText(person) {
-  if (!person) return TEXT.noID;
-  return person.startsWith("h:") && person.length > 12 ? `${person.slice(0, 10)}…` : person;
 }
 
 function readingText(reading) {
@@ -163,16 +124,6 @@ function operator(messageNode) {
 function rememberOperator() {
   sessionStorage.setItem("thermogate.name", document.getElementById("ack-name").value.trim());
   sessionStorage.setItem("thermogate.token", document.getElementById("ack-token").value.trim());
-}
-
-async function post(path, token, body) {
-  const response = await fetch(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  const answer = await response.json().catch(() => ({}));
-  return { ok: response.ok, status: response.status, answer };
 }
 
 async function withButton(button, body) {
@@ -296,7 +247,7 @@ function renderList(list, rows, cases, make, update) {
 
 function renderWaiting(cases) {
   // The longest waiting first.
-  cases.sort((a, b) => seconds(a.opened_at) - seconds(b.opened_at));
+  cases.sort((a, b) => epochSeconds(a.opened_at) - epochSeconds(b.opened_at));
   renderList(document.getElementById("waiting"), view.waiting, cases, makeWaiting, updateWaiting);
   document.getElementById("no-waiting").hidden = cases.length > 0;
   document.getElementById("waiting-count").textContent = TEXT.count(cases.length);
@@ -314,7 +265,7 @@ function makeWaiting(found) {
   const parts = {};
   parts.who = el("div", { class: "case-who" });
   parts.about = el("div", { class: "case-about" });
-  parts.waited = el("span", { class: "waited", "data-opened": String(seconds(found.opened_at)) });
+  parts.waited = el("span", { class: "waited", "data-opened": String(epochSeconds(found.opened_at)) });
   parts.method = el("select", { name: "method", required: "" }, ...options(TEXT.methods, view.lastMethod));
   parts.value = el("input", {
     name: "value_c",
@@ -359,7 +310,7 @@ function updateWaiting(row, found) {
   parts.who.replaceChildren(
     el("strong", { class: "entrance", text: found.entrance }),
     document.createTextNode(" · "),
-    el("span", { class: "person", text: personText(found.person), title: found.person || "" }),
+    el("span", { class: "person", text: personText(found.person, TEXT.noID), title: found.person || "" }),
     document.createTextNode(" · "),
     parts.waited,
   );
@@ -440,7 +391,7 @@ async function sendSomeone(event) {
 
 function renderFevers(cases) {
   // Those still waiting for the doctor first, then the newest.
-  cases.sort((a, b) => (a.disposition ? 1 : 0) - (b.disposition ? 1 : 0) || seconds(b.opened_at) - seconds(a.opened_at));
+  cases.sort((a, b) => (a.disposition ? 1 : 0) - (b.disposition ? 1 : 0) || epochSeconds(b.opened_at) - epochSeconds(a.opened_at));
   renderList(document.getElementById("fevers"), view.fevers, cases, makeFever, updateFever);
   document.getElementById("no-fevers").hidden = cases.length > 0;
   const awaiting = cases.filter((found) => !found.disposition).length;
@@ -494,7 +445,7 @@ function updateFever(row, found) {
   parts.who.replaceChildren(
     el("strong", { class: "entrance", text: found.entrance }),
     document.createTextNode(" · "),
-    el("span", { class: "person", text: personText(found.person), title: found.person || "" }),
+    el("span", { class: "person", text: personText(found.person, TEXT.noID), title: found.person || "" }),
   );
   const about = [readingText(found.reading)];
   if (found.settled_at) about.push(TEXT.confirmedAt(hourMinute(found.settled_at), found.settled_by || ""));
@@ -540,11 +491,7 @@ async function recordDisposition(row) {
 function tick() {
   const now = gatewayNow();
   if (view.receivedAt) {
-    document.getElementById("clock").textContent = new Date(now * 1000).toLocaleTimeString([], {
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
+    document.getElementById("clock").textContent = clockTime(now);
   }
   for (const node of document.querySelectorAll(".waited[data-opened]")) {
     node.textContent = TEXT.waited(duration(now - Number(node.dataset.opened)));
