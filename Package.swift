@@ -119,6 +119,8 @@ let package = Package(
       resources: [
         .embedInCode("Dashboard/Assets/index.html"), .embedInCode("Dashboard/Assets/dashboard.css"),
         .embedInCode("Dashboard/Assets/dashboard.js"), .embedInCode("Dashboard/Assets/favicon.svg"),
+        .embedInCode("Dashboard/Assets/secondary.html"), .embedInCode("Dashboard/Assets/secondary.css"),
+        .embedInCode("Dashboard/Assets/secondary.js"), .embedInCode("Dashboard/Assets/common.js"),
       ],
       swiftSettings: strictSwift6
     ),

@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import XCTest
 
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 /// The duty-office dashboard in a real browser (Debian's Chromium, headless) against
 /// `thermogate demo`: six tiles with their access decisions, a fever reaching the feed,
 /// acknowledging from the page, an emergency release on its tile, a phone screen, and the page
@@ -24,15 +28,17 @@ final class DashboardBrowserTests: XCTestCase {
     try? FileManager.default.removeItem(atPath: directory)
   }
 
-  /// Starts the demo (everyone febrile, the clock 20× fast, so fevers come within seconds) and
-  /// returns its HTTP port.
-  private func startDemo(port: Int, run: Int) throws -> (ChildProcess, Int) {
+  /// Starts the demo (by default everyone febrile, the clock 20× fast, so fevers come within
+  /// seconds) and returns its HTTP port.
+  private func startDemo(
+    port: Int, run: Int, febrile: String = "1", speed: String = "20", arrivals: String = "12"
+  ) throws -> (ChildProcess, Int) {
     let output = "\(directory)/demo-\(run).out"
     let demo = try ChildProcess(
       CLI.binary.path,
       [
-        "demo", "--duration", "0", "--speed", "20", "--febrile", "1", "--arrivals", "12", "--state-directory",
-        "\(directory)/state", "--http", "127.0.0.1:\(port)",
+        "demo", "--duration", "0", "--speed", speed, "--febrile", febrile, "--arrivals", arrivals,
+        "--state-directory", "\(directory)/state", "--http", "127.0.0.1:\(port)",
       ], output: output, errors: "\(directory)/demo-\(run).err", environment: ["THERMOGATE_API_TOKEN": token])
     demos.append(demo)
     var bound = 0
@@ -192,8 +198,11 @@ final class DashboardBrowserTests: XCTestCase {
         message.contains("ERR_CONNECTION_REFUSED")
         || (message.contains("/api/events")
           && message.contains("net::ERR_"))
-      let wrongToken = message.contains("status of 401") && message.contains("/ack")
-      return !refusedWhileDown && !wrongToken
+      let wrongToken =
+        message.contains("status of 401") && (message.contains("/ack") || message.contains("/api/secondary"))
+      // No on-call roster in the demo: the panel's line says so.
+      let noRoster = message.contains("status of 404") && message.contains("/api/on-call")
+      return !refusedWhileDown && !wrongToken && !noRoster
     }
     XCTAssertEqual(unexpected, [], "console errors")
   }
@@ -214,6 +223,159 @@ final class DashboardBrowserTests: XCTestCase {
     let snapshot = try XCTUnwrap(try api.json("/api/dashboard") as? [String: Any])
     XCTAssertEqual((snapshot["entrances"] as? [[String: Any]])?.count, 6)
     XCTAssertEqual(snapshot["token_configured"] as? Bool, true)
+  }
+
+  /// The secondary station's page on a phone: a person a guard sent is listed with how long they
+  /// have waited; a reading of 60 °C is refused as the gateway says, nothing changes; a normal
+  /// oral reading clears them (their pass shown, the person gone from the list); a febrile one
+  /// is confirmed and the doctor records a disposition. The duty dashboard then counts them.
+  func testTheSecondaryStationPageOnAPhone() throws {
+    // Few people and no febrile ones: the cases on the list are the test's.
+    let (_, port) = try startDemo(port: 0, run: 1, febrile: "0", speed: "1", arrivals: "1")
+    let api = API(port: port, token: token)
+    let sent = try api.post(
+      "/api/secondary", body: #"{"entrance": "north", "note": "looked unwell", "by": "Guard Wu"}"#, token: token)
+    XCTAssertEqual(sent.status, 201, sent.body)
+    let first = try caseID(sent)
+
+    let browser = try HeadlessBrowser(width: 360, height: 740)
+    defer { browser.close() }
+    try browser.setViewport(width: 360, height: 740, mobile: true)
+    try browser.navigate(to: "http://127.0.0.1:\(port)/secondary", timeout: 20)
+    // Without the token the page shows nobody and says why.
+    try browser.waitUntil(
+      """
+      !document.getElementById('station-status').hidden
+        && document.getElementById('station-status').textContent.includes('token')
+        && document.querySelectorAll('#waiting .case').length === 0
+      """, timeout: 10)
+    try browser.evaluate(
+      """
+      for (const [id, value] of [['ack-name', 'Nurse Wu'], ['ack-token', '\(token)']]) {
+        const field = document.getElementById(id);
+        field.value = value;
+        field.dispatchEvent(new Event('change'));
+      }
+      """)
+    let row = "#waiting .case[data-case=\"\(first)\"]"
+    try browser.waitUntil(
+      """
+      document.querySelector('\(row)')?.dataset.entrance === 'north'
+        && /sent by a guard · .*looked unwell/.test(document.querySelector('\(row) .case-about').textContent)
+        && /^waiting [0-9]+ s$/.test(document.querySelector('\(row) .waited').textContent)
+      """, timeout: 10)
+    // A phone's width: nothing wider than the screen, and the buttons big enough for a thumb.
+    let fits = try browser.evaluate(
+      """
+      document.documentElement.scrollWidth <= window.innerWidth + 1
+        && document.querySelector('\(row) button[data-action="record"]').getBoundingClientRect().height >= 44
+      """)
+    XCTAssertEqual(fits as? Bool, true)
+    try keepScreenshot(browser, "secondary-phone.png")
+
+    // 60 °C is not a body temperature: the gateway's refusal is shown on the case, which stays
+    // listed with what was typed.
+    try record(browser, row: row, method: "oral", value: "60")
+    try browser.waitUntil(
+      """
+      /Not recorded: .*60.*not a body temperature/.test(document.querySelector('\(row) .message').textContent)
+        && document.querySelector('\(row) input[name="value_c"]').value === '60'
+      """, timeout: 10)
+    XCTAssertTrue(try waitingIDs(api).contains(first), "still waiting after the refusal")
+
+    // A normal oral reading settles them: cleared, one pass at north, gone from the list.
+    try record(browser, row: row, method: "oral", value: "36.8", device: "Omron MC-246")
+    try browser.waitUntil(
+      """
+      document.getElementById('station-message').dataset.status === 'cleared'
+        && /^cleared — one pass at north until [0-9]/.test(document.getElementById('station-message').textContent)
+        && !document.querySelector('\(row)')
+      """, timeout: 10)
+    XCTAssertFalse(try waitingIDs(api).contains(first))
+
+    // A febrile reading confirms a fever; the doctor records a disposition from the page.
+    let second = try caseID(
+      try api.post("/api/secondary", body: #"{"entrance": "south", "by": "Guard Wu"}"#, token: token))
+    let secondRow = "#waiting .case[data-case=\"\(second)\"]"
+    try browser.waitUntil("document.querySelector('\(secondRow)') !== null", timeout: 10)
+    try record(browser, row: secondRow, method: "ear", value: "38.6")
+    let fever = "#fevers .case[data-case=\"\(second)\"]"
+    try browser.waitUntil(
+      """
+      document.getElementById('station-message').dataset.kind === 'fever'
+        && /^FEVER confirmed — .*the doctor on call is being called/.test(
+          document.getElementById('station-message').textContent)
+        && /awaiting/.test(document.querySelector('\(fever) .disposition')?.textContent)
+      """, timeout: 10)
+    try browser.evaluate(
+      """
+      document.querySelector('\(fever) select[name="disposition"]').value = 'sent_home';
+      document.querySelector('\(fever) input[name="notes"]').value = 'rest 3 days';
+      document.querySelector('\(fever) button[data-action="dispose"]').click();
+      """)
+    try browser.waitUntil(
+      """
+      document.querySelector('\(fever)').dataset.disposition === 'sent_home'
+        && /sent home — Nurse Wu at .*rest 3 days/.test(document.querySelector('\(fever) .disposition').textContent)
+        && !document.querySelector('\(fever) form')
+      """, timeout: 10)
+    let fevers = try api.json(authorized: "/api/secondary?status=fever") as? [[String: Any]] ?? []
+    XCTAssertEqual(fevers.first { $0["id"] as? Int == second }?["disposition"] as? String, "sent_home")
+
+    // The duty dashboard (the token carried over in the tab's session): today's counts, no
+    // fever left without a disposition, and no roster on this gateway.
+    try browser.setViewport(width: 1280, height: 1000, mobile: false)
+    try browser.navigate(to: "http://127.0.0.1:\(port)/", timeout: 20)
+    try browser.waitUntil(
+      """
+      /cleared [1-9]/.test(document.querySelector('#secondary-counts [data-status="cleared"]')?.textContent)
+        && document.querySelector('#secondary-counts [data-status="fever"]')?.textContent === 'fever 1'
+        && !document.getElementById('no-secondary-fevers').hidden
+        && document.getElementById('secondary-link').getAttribute('href') === '/secondary'
+        && document.getElementById('on-call').textContent === 'On call now: on-call roster not configured'
+      """, timeout: 15)
+    // Without the token the panel shows nobody and says why.
+    try browser.evaluate(
+      """
+      const field = document.getElementById('ack-token');
+      field.value = '';
+      field.dispatchEvent(new Event('change'));
+      """)
+    try browser.waitUntil(
+      """
+      /API token/.test(document.getElementById('secondary-status').textContent)
+        && document.getElementById('secondary-counts').hidden
+      """, timeout: 10)
+
+    let unexpected = browser.consoleErrors.filter { message in
+      let refused = message.contains("status of 400") && message.contains("/reading")
+      let noRoster = message.contains("status of 404") && message.contains("/api/on-call")
+      return !refused && !noRoster
+    }
+    XCTAssertEqual(unexpected, [], "console errors")
+  }
+
+  /// Types a reading into a waiting case's form and sends it.
+  private func record(
+    _ browser: HeadlessBrowser, row: String, method: String, value: String, device: String = ""
+  ) throws {
+    try browser.evaluate(
+      """
+      document.querySelector('\(row) select[name="method"]').value = '\(method)';
+      document.querySelector('\(row) input[name="value_c"]').value = '\(value)';
+      document.querySelector('\(row) input[name="device"]').value = '\(device)';
+      document.querySelector('\(row) button[data-action="record"]').click();
+      """)
+  }
+
+  private func caseID(_ reply: API.Reply) throws -> Int {
+    let body = try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any]
+    return try XCTUnwrap(body?["id"] as? Int, reply.body)
+  }
+
+  private func waitingIDs(_ api: API) throws -> [Int] {
+    let cases = try api.json(authorized: "/api/secondary?status=waiting") as? [[String: Any]] ?? []
+    return cases.compactMap { $0["id"] as? Int }
   }
 
   private func alert(_ id: Int, _ api: API) throws -> [String: Any]? {
@@ -239,5 +401,25 @@ final class DashboardBrowserTests: XCTestCase {
     let log = (try? String(contentsOfFile: "\(directory)/demo-\(run).err", encoding: .utf8)) ?? ""
     XCTFail("timed out waiting for \(what); demo log tail:\n\(log.suffix(3000))")
     throw XCTSkip("stopping after a timeout")
+  }
+}
+
+extension API {
+  /// A GET with the token, as JSON: the secondary station's lists are health data.
+  func json(authorized path: String) throws -> Any {
+    let url = try XCTUnwrap(URL(string: "http://127.0.0.1:\(port)\(path)"))
+    var request = URLRequest(url: url, timeoutInterval: 5)
+    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+    let done = DispatchSemaphore(value: 0)
+    let result = LockedReply()
+    URLSession.shared.dataTask(with: request) { data, response, _ in
+      let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+      result.set(Reply(status: status, body: String(decoding: data ?? Data(), as: UTF8.self)))
+      done.signal()
+    }.resume()
+    done.wait()
+    let reply = try XCTUnwrap(result.get(), "GET \(path) failed")
+    XCTAssertEqual(reply.status, 200, "GET \(path): \(reply.body)")
+    return try JSONSerialization.jsonObject(with: Data(reply.body.utf8))
   }
 }

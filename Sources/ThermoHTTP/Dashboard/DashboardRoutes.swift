@@ -5,7 +5,7 @@ import ServiceLifecycle
 import ThermoDispatch
 import ThermoStore
 
-/// The duty-office dashboard: the page and its assets (compiled into the binary, so an offline
+/// The duty-office dashboard and the secondary station's page: the pages and their assets (compiled into the binary, so an offline
 /// gate box serves them), one JSON snapshot, and a Server-Sent Events stream that pushes the
 /// snapshot every second and each new screening within a quarter of a second.
 extension GatewayHTTP {
@@ -16,6 +16,13 @@ extension GatewayHTTP {
     router.get("/dashboard.js") { _, _ in
       asset(PackageResources.dashboard_js, type: "text/javascript; charset=utf-8")
     }
+    // The secondary station's page, phone-sized; its data comes from /api/secondary with the token.
+    router.get("/secondary") { _, _ in asset(PackageResources.secondary_html, type: "text/html; charset=utf-8") }
+    router.get("/secondary.css") { _, _ in asset(PackageResources.secondary_css, type: "text/css; charset=utf-8") }
+    router.get("/secondary.js") { _, _ in
+      asset(PackageResources.secondary_js, type: "text/javascript; charset=utf-8")
+    }
+    router.get("/common.js") { _, _ in asset(PackageResources.common_js, type: "text/javascript; charset=utf-8") }
     router.get("/favicon.svg") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
     router.get("/favicon.ico") { _, _ in asset(PackageResources.favicon_svg, type: "image/svg+xml") }
     router.get("/api/dashboard") { _, _ in json(await dashboardSnapshot()) }

@@ -3,6 +3,32 @@
 // screenings happen. The page never builds HTML from strings it received (textContent only).
 "use strict";
 
+// The words of the secondary station panel and the on-call line, in one place for the locale
+// catalogue to replace (the rest of the page's words move here with it).
+const TEXT = {
+  secondaryHeading: "Secondary station",
+  secondaryLink: "Open the station page",
+  noFeversAwaiting: "No confirmed fever is waiting for a disposition.",
+  secondaryNeedsToken: "Type the API token at the top to see the secondary station: it is health data.",
+  secondaryRefused: (reason) => `The secondary station's list was refused: ${reason}`,
+  secondaryUnreachable: (reason) => `The secondary station's list cannot be read (${reason}).`,
+  secondaryCounts: { waiting: "waiting", cleared: "cleared", fever: "fever" },
+  today: "today",
+  noID: "no ID",
+  awaitingDisposition: "awaiting the doctor's disposition",
+  confirmedAt: (time) => `confirmed ${time}`,
+  methods: { oral: "oral", ear: "ear", axillary: "axillary", forehead_contact: "forehead (contact)" },
+  onCallNow: (name, channels) => `On call now: ${name}${channels.length ? ` (${channels.join(", ")})` : ""}`,
+  onCallUntil: (time) => ` until ${time}`,
+  onCallNext: (name) => `, then ${name}`,
+  onCallNobody: "On call now: nobody on the roster",
+  onCallChain: (stages) => ` · a fever calls ${stages.join(" → ")}`,
+  onCallDutyOffice: "the duty office",
+  onCallBackup: (name) => `${name} (backup)`,
+  onCallNotConfigured: "On call now: on-call roster not configured",
+  onCallUnavailable: (reason) => `On call now: unknown (${reason})`,
+};
+
 const CLASSES = ["normal", "elevated", "fever", "retry", "fault", "no_subject"];
 const CLASS_COLOURS = {
   normal: "#176b2c", elevated: "#b07400", fever: "#c0141c", fault: "#5b2a86", retry: "#4a5361", no_subject: "#8a94a3",
@@ -29,56 +55,17 @@ const view = {
   reconnectTimer: null,
 };
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
-
 function gatewayNow() {
   if (!view.receivedAt) return Date.now() / 1000;
   return view.gatewayTime + ((performance.now() - view.receivedAt) / 1000) * view.speed;
-}
-
-function duration(seconds) {
-  seconds = Math.max(0, Math.round(seconds));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
-  return `${Math.floor(hours / 24)} d`;
-}
-
-function clockTime(seconds) {
-  return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
 function dateText(seconds) {
   return new Date(seconds * 1000).toLocaleDateString([], { year: "numeric", month: "short", day: "numeric" });
 }
 
-function hourMinute(seconds) {
-  return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
-
-// A hashed person ID ("h:" and 64 hex digits) is shortened: enough to tell two apart.
-function personText(person) {
-  if (!person) return "no ID";
-  return person.startsWith("h:") && person.length > 12 ? `${person.slice(0, 10)}…` : person;
-}
-
 function words(text) {
   return String(text || "").replaceAll("_", " ");
-}
-
-function celsius(value) {
-  return value == null ? "–" : `${value.toFixed(1)} °C`;
 }
 
 // ---- Connection -------------------------------------------------------------------------
@@ -374,7 +361,7 @@ function updateDecision(tile, entrance) {
   parts.decision.replaceChildren(el("span", { class: "label", text: "access" }));
   if (decision) {
     parts.decision.dataset.outcome = decision.outcome;
-    const who = decision.holder ? `${personText(decision.person)} (${decision.holder})` : personText(decision.person);
+    const who = decision.holder ? `${personText(decision.person, TEXT.noID)} (${decision.holder})` : personText(decision.person, TEXT.noID);
     parts.decision.append(
       el("span", { class: "outcome", "data-outcome": decision.outcome, text: decision.outcome.toUpperCase() }),
       el("span", { class: "value", text: `${words(decision.reason)} · ${who}` }),
@@ -426,16 +413,6 @@ function operator(messageID) {
   sessionStorage.setItem("thermogate.name", name);
   sessionStorage.setItem("thermogate.token", token);
   return { name, token };
-}
-
-async function post(path, token, body) {
-  const response = await fetch(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  const answer = await response.json().catch(() => ({}));
-  return { ok: response.ok, status: response.status, answer };
 }
 
 async function withButton(button, action) {
@@ -807,6 +784,156 @@ function renderRechecks(entrances) {
   document.getElementById("recheck-count").textContent = rechecks.length ? `(${rechecks.length})` : "";
 }
 
+// ---- Secondary station and on call ------------------------------------------------------
+
+const SECONDARY_REFRESH_MS = 5000;
+// Who is on call changes at the roster's hours, not by the second.
+const ON_CALL_REFRESH_MS = 30000;
+// Fevers still without a disposition are looked for this far back (a weekend and then some).
+const AWAITING_HOURS = 168;
+
+function operatorToken() {
+  return document.getElementById("ack-token").value.trim();
+}
+
+function authorization() {
+  const token = operatorToken();
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+// Hours from the gateway's local midnight to now: the API takes "hours back", the panel counts
+// today.
+function hoursToday() {
+  const now = gatewayNow();
+  const midnight = new Date(now * 1000);
+  midnight.setHours(0, 0, 0, 0);
+  return Math.max(1 / 60, (now - midnight.getTime() / 1000) / 3600);
+}
+
+async function refreshSecondary() {
+  const status = document.getElementById("secondary-status");
+  // Only with a token: without one the page shows nothing of anyone sent there.
+  if (!operatorToken()) {
+    renderSecondary(null, null);
+    status.textContent = TEXT.secondaryNeedsToken;
+    status.hidden = false;
+    return;
+  }
+  try {
+    const headers = authorization();
+    const [today, fevers] = await Promise.all([
+      fetch(`/api/secondary?status=all&hours=${hoursToday().toFixed(3)}`, { headers }),
+      fetch(`/api/secondary?status=fever&hours=${AWAITING_HOURS}`, { headers }),
+    ]);
+    for (const response of [today, fevers]) {
+      if (!response.ok) {
+        const answer = await response.json().catch(() => ({}));
+        renderSecondary(null, null);
+        status.textContent = TEXT.secondaryRefused(answer.error || response.status);
+        status.hidden = false;
+        return;
+      }
+    }
+    renderSecondary(await today.json(), await fevers.json());
+    status.hidden = true;
+  } catch (error) {
+    status.textContent = TEXT.secondaryUnreachable(error.message);
+    status.hidden = false;
+  }
+}
+
+function renderSecondary(today, fevers) {
+  const counts = document.getElementById("secondary-counts");
+  const list = document.getElementById("secondary-fevers");
+  const none = document.getElementById("no-secondary-fevers");
+  if (!today || !fevers) {
+    counts.hidden = true;
+    counts.replaceChildren();
+    list.replaceChildren();
+    none.hidden = true;
+    return;
+  }
+  counts.replaceChildren(el("span", { class: "label", text: TEXT.today }));
+  for (const [name, label] of Object.entries(TEXT.secondaryCounts)) {
+    const count = today.filter((found) => found.status === name).length;
+    counts.append(el("span", { "data-status": name, text: `${label} ${count}` }));
+  }
+  counts.hidden = false;
+  const awaiting = fevers
+    .filter((found) => !found.disposition)
+    .sort((a, b) => Date.parse(a.settled_at || a.opened_at) - Date.parse(b.settled_at || b.opened_at));
+  list.replaceChildren(
+    ...awaiting.map((found) => {
+      const reading = found.reading
+        ? `${TEXT.methods[found.reading.method] || found.reading.method} ${celsius(found.reading.value_c)}`
+        : "";
+      const confirmed = found.settled_at ? TEXT.confirmedAt(hourMinute(found.settled_at)) : "";
+      return el(
+        "li",
+        { class: "recheck", "data-case": String(found.id), "data-entrance": found.entrance },
+        el("span", { text: [found.entrance, personText(found.person, TEXT.noID), reading, confirmed].filter(Boolean).join(" · ") }),
+        el("span", { class: "awaiting", text: TEXT.awaitingDisposition }),
+      );
+    }),
+  );
+  none.hidden = awaiting.length > 0;
+}
+
+async function refreshOnCall() {
+  const line = document.getElementById("on-call");
+  let state = "unavailable";
+  let text;
+  try {
+    const response = await fetch("/api/on-call", { headers: authorization() });
+    if (response.status === 404) {
+      state = "unconfigured";
+      text = TEXT.onCallNotConfigured;
+    } else if (!response.ok) {
+      const answer = await response.json().catch(() => ({}));
+      text = TEXT.onCallUnavailable(answer.error || response.status);
+    } else {
+      state = "configured";
+      text = onCallText(await response.json());
+    }
+  } catch (error) {
+    text = TEXT.onCallUnavailable(error.message);
+  }
+  line.dataset.state = state;
+  if (line.textContent !== text) line.textContent = text;
+}
+
+function onCallText(roster) {
+  const now = roster.now;
+  let text = now ? TEXT.onCallNow(now.name, now.channels || []) : TEXT.onCallNobody;
+  if (roster.next_change_at) {
+    text += TEXT.onCallUntil(hourMinute(roster.next_change_at));
+    if (roster.next && roster.next.name) text += TEXT.onCallNext(roster.next.name);
+  }
+  const stages = (roster.chain || []).map((stage) => {
+    if (stage.role === "duty_office" || !stage.name) return TEXT.onCallDutyOffice;
+    return stage.role === "backup" ? TEXT.onCallBackup(stage.name) : stage.name;
+  });
+  if (stages.length) text += TEXT.onCallChain(stages);
+  return text;
+}
+
+function startSecondaryPanel() {
+  for (const node of document.querySelectorAll("[data-text]")) node.textContent = TEXT[node.dataset.text];
+  // Kept for the tab, under the keys the secondary station's page reads too.
+  const name = document.getElementById("ack-name");
+  name.addEventListener("change", () => sessionStorage.setItem("thermogate.name", name.value.trim()));
+  const token = document.getElementById("ack-token");
+  token.addEventListener("change", () => {
+    sessionStorage.setItem("thermogate.token", operatorToken());
+    refreshSecondary();
+    refreshOnCall();
+  });
+  refreshSecondary();
+  refreshOnCall();
+  setInterval(refreshSecondary, SECONDARY_REFRESH_MS);
+  setInterval(refreshOnCall, ON_CALL_REFRESH_MS);
+}
+
 // ---- Clock ------------------------------------------------------------------------------
 
 function tick() {
@@ -839,5 +966,6 @@ document.addEventListener("DOMContentLoaded", () => {
     clearEmergency(null, event.currentTarget),
   );
   document.getElementById("visitor-form").addEventListener("submit", issuePass);
+  startSecondaryPanel();
   connect();
 });
