@@ -89,6 +89,11 @@ public struct GatewayConfiguration: Sendable {
   public struct Sink: Sendable, Equatable {
     public var name: String
     public var kind: SinkKind
+
+    public init(name: String, kind: SinkKind) {
+      self.name = name
+      self.kind = kind
+    }
   }
 
   public struct HTTP: Sendable, Equatable {

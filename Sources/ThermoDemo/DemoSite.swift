@@ -3,6 +3,7 @@ import ThermoConfiguration
 import ThermoCore
 import ThermoDaemon
 import ThermoDevices
+import ThermoDispatch
 import ThermoSimulation
 import ThermoStore
 
@@ -98,6 +99,7 @@ public struct DemoSite {
       binding.access = AccessSettings(mode: settings.mode)
       configuration.entrances.append(binding)
     }
+    Self.addOnCallRoster(to: &configuration)
     try Self.registerPeople(in: configuration, at: clock.wallNow(), desk: desk)
     self.configuration = configuration
     self.hosts = hosts
@@ -124,6 +126,29 @@ public struct DemoSite {
         issuedBy: "demo guard", at: now, policy: configuration.personIDs)
       desk.show(pass.code, insteadOf: workID(number))
     }
+  }
+
+  /// Two doctors on call, day and night, each the other's backup, and the duty office after them:
+  /// a confirmed fever calls the doctor on call now. Their channels are log sinks here, so the
+  /// demo's log shows whom each fever called.
+  static func addOnCallRoster(to configuration: inout GatewayConfiguration) {
+    configuration.sinks += ["dr-wang", "dr-li", "duty-office"].map { GatewayConfiguration.Sink(name: $0, kind: .log) }
+    configuration.routes = [
+      Route(kinds: [.fever], sinks: ["gate", "log", Routing.onCallSink]),
+      Route(kinds: [.elevated], sinks: ["gate", "log"]),
+      Route(sinks: ["log"]),
+    ]
+    let everyDay = Set(Weekday.allCases)
+    let roster = OnCallRoster(entries: [
+      OnCallRoster.Entry(
+        name: "Dr Wang", channels: ["dr-wang"], weekdays: everyDay, from: LocalTime(minutes: 8 * 60),
+        to: LocalTime(minutes: 20 * 60), backup: "Dr Li"),
+      OnCallRoster.Entry(
+        name: "Dr Li", channels: ["dr-li"], weekdays: everyDay, from: LocalTime(minutes: 20 * 60),
+        to: LocalTime(minutes: 8 * 60), backup: "Dr Wang"),
+    ])
+    configuration.onCall = OnCallPlan(
+      roster: roster, dutyOffice: ["duty-office"], acknowledgementDeadline: 120, timeZone: configuration.timeZone)
   }
 
   static func workID(_ number: Int) -> String {
