@@ -200,9 +200,7 @@ final class DashboardBrowserTests: XCTestCase {
           && message.contains("net::ERR_"))
       let wrongToken =
         message.contains("status of 401") && (message.contains("/ack") || message.contains("/api/secondary"))
-      // No on-call roster in the demo: the panel's line says so.
-      let noRoster = message.contains("status of 404") && message.contains("/api/on-call")
-      return !refusedWhileDown && !wrongToken && !noRoster
+      return !refusedWhileDown && !wrongToken
     }
     XCTAssertEqual(unexpected, [], "console errors")
   }
@@ -323,7 +321,7 @@ final class DashboardBrowserTests: XCTestCase {
     XCTAssertEqual(fevers.first { $0["id"] as? Int == second }?["disposition"] as? String, "sent_home")
 
     // The duty dashboard (the token carried over in the tab's session): today's counts, no
-    // fever left without a disposition, and no roster on this gateway.
+    // fever left without a disposition, and the demo's doctor on call with the chain a fever calls.
     try browser.setViewport(width: 1280, height: 1000, mobile: false)
     try browser.navigate(to: "http://127.0.0.1:\(port)/", timeout: 20)
     try browser.waitUntil(
@@ -332,7 +330,8 @@ final class DashboardBrowserTests: XCTestCase {
         && document.querySelector('#secondary-counts [data-status="fever"]')?.textContent === 'fever 1'
         && !document.getElementById('no-secondary-fevers').hidden
         && document.getElementById('secondary-link').getAttribute('href') === '/secondary'
-        && document.getElementById('on-call').textContent === 'On call now: on-call roster not configured'
+        && /^On call now: Dr (Wang|Li) \\(dr-(wang|li)\\) until [^,]+, then Dr (Li|Wang) · a fever calls Dr (Wang|Li) → Dr (Li|Wang) \\(backup\\) → the duty office$/.test(
+          document.getElementById('on-call').textContent)
       """, timeout: 15)
     // Without the token the panel shows nobody and says why.
     try browser.evaluate(
@@ -349,8 +348,7 @@ final class DashboardBrowserTests: XCTestCase {
 
     let unexpected = browser.consoleErrors.filter { message in
       let refused = message.contains("status of 400") && message.contains("/reading")
-      let noRoster = message.contains("status of 404") && message.contains("/api/on-call")
-      return !refused && !noRoster
+      return !refused
     }
     XCTAssertEqual(unexpected, [], "console errors")
   }
