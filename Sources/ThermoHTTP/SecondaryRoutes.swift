@@ -187,7 +187,7 @@ extension GatewayHTTP {
   private static func status(of error: SecondaryError) -> HTTPResponse.Status {
     switch error {
     case .notFound: .notFound
-    case .settled: .conflict
+    case .settled, .conflict: .conflict
     case .invalid: .badRequest
     case .store: .internalServerError
     }

@@ -100,6 +100,8 @@ public enum SecondaryError: Error, Sendable, Equatable, CustomStringConvertible 
   /// The case is settled already (a second reading would rewrite a result).
   case settled(caseID: Int64, status: String, how: String?)
   case invalid(String)
+  /// Recorded already (a disposition is recorded once).
+  case conflict(String)
   case store(StoreError)
 
   public var description: String {
@@ -107,7 +109,7 @@ public enum SecondaryError: Error, Sendable, Equatable, CustomStringConvertible 
     case .notFound(let id): "secondary case \(id) does not exist"
     case .settled(let id, let status, let how):
       "secondary case \(id) is already settled (\(status)\(how.map { " by \($0)" } ?? "")); nothing was changed"
-    case .invalid(let message): message
+    case .invalid(let message), .conflict(let message): message
     case .store(let error): error.description
     }
   }

@@ -230,7 +230,7 @@ extension AlertStore {
               "secondary case \(caseID) is \(current.status.rawValue): a disposition is recorded for a confirmed fever")
           }
           if let recorded = current.disposition {
-            throw SecondaryError.invalid(
+            throw SecondaryError.conflict(
               "secondary case \(caseID) already has the disposition \(recorded.rawValue)"
                 + " (by \(current.dispositionBy ?? "?")); nothing was changed")
           }

@@ -185,7 +185,7 @@ final class DoctorChannel: AlertSink {
       #expect(body["disposition"] as? String == "sent_home" && body["fever_alert_id"] as? Int == Int(alert.id))
       let twice = try await post(
         client, "/api/secondary/\(id)/disposition", #"{"disposition": "isolated", "by": "Dr Li"}"#, token: token)
-      #expect(twice.status == 400 && twice.problem.contains("already has the disposition sent_home"))
+      #expect(twice.status == 409 && twice.problem.contains("already has the disposition sent_home"))
     }
     #expect(try store.alert(id: alert.id)?.acknowledgedBy == "Dr Li")
   }
