@@ -22,6 +22,8 @@ import ThermoTools
     #expect(lines[2].contains(#""class":"normal""#))
     #expect(lines[2].contains(#""reason":"recheck_cleared""#))
     #expect(lines[2].contains(#""role":"cleared""#))
+    #expect(lines[2].contains(#""mean_body_c":37.31"#) && lines[2].contains(#""confirm_c":37.35"#), "\(lines[2])")
+    #expect(!lines[0].contains("mean_body_c"), "an opening has no mean yet")
     #expect(lines[3].contains(#""class":"fever""#))
     #expect(lines[3].contains(#""reason":"confirmed_by_recheck""#))
     #expect(lines[3].contains(#""role":"confirmed""#))

@@ -16,17 +16,27 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
     public var role: String
     public var openedAt: WireTime?
     public var deadline: WireTime?
+    /// A settled re-check: the mean of both body estimates and the confirm level it was held to.
+    public var meanBodyC: Double?
+    public var confirmC: Double?
 
-    public init(id: Int, role: String, openedAt: WireTime? = nil, deadline: WireTime? = nil) {
+    public init(
+      id: Int, role: String, openedAt: WireTime? = nil, deadline: WireTime? = nil, meanBodyC: Double? = nil,
+      confirmC: Double? = nil
+    ) {
       self.id = id
       self.role = role
       self.openedAt = openedAt
       self.deadline = deadline
+      self.meanBodyC = WireJSON.rounded(meanBodyC, decimals: 2)
+      self.confirmC = WireJSON.rounded(confirmC, decimals: 2)
     }
 
     enum CodingKeys: String, CodingKey {
       case id, role, deadline
       case openedAt = "opened_at"
+      case meanBodyC = "mean_body_c"
+      case confirmC = "confirm_c"
     }
   }
 
@@ -115,7 +125,9 @@ public struct ScreeningMessage: Sendable, Equatable, Codable {
       baselineC: decision.baselineC, guardBandC: decision.guardBandC, calibrationID: decision.calibrationID,
       bodyModelVersion: decision.bodyModelVersion,
       recheck: decision.recheck.map {
-        Recheck(id: $0.id, role: $0.role.rawValue, openedAt: .text($0.openedAt), deadline: .text($0.deadline))
+        Recheck(
+          id: $0.id, role: $0.role.rawValue, openedAt: .text($0.openedAt), deadline: .text($0.deadline),
+          meanBodyC: $0.meanBodyC, confirmC: $0.confirmLevelC)
       }, sampleCount: decision.sampleCount)
   }
 
