@@ -28,6 +28,9 @@ public struct Alert: Sendable, Equatable {
   public var details: String
   /// For person alerts, the screening that raised it; conditions leave it nil.
   public var screeningID: Int64?
+  /// No silence covers it: a fever a clinical reading confirmed at the secondary station has
+  /// nothing to do with the entrance's thermometer being cleaned or serviced.
+  public var ignoresSilences = false
 
   public init(
     kind: AlertKind, entrance: String, device: String? = nil, raisedAt: Double, summary: String,

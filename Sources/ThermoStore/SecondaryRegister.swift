@@ -91,7 +91,8 @@ extension AlertStore {
     LEFT JOIN clinical_reading r ON r.id = (SELECT MAX(id) FROM clinical_reading WHERE case_id = c.id)
     """
 
-  /// Cases opened with `since <= opened_at < until`, oldest first; `statuses` empty for all.
+  /// Cases opened with `since <= opened_at < until`, oldest first (the newest `limit` of them);
+  /// `statuses` empty for all.
   public func secondaryCases(
     statuses: Set<SecondaryCase.Status> = [], since: Double = -.infinity, until: Double = .infinity,
     limit: Int = 500
@@ -104,9 +105,9 @@ extension AlertStore {
         try Row.fetchAll(
           db,
           sql: Self.secondaryCaseSelect + " WHERE c.opened_at >= ? AND c.opened_at < ?" + filter
-            + " ORDER BY c.opened_at, c.id LIMIT ?",
+            + " ORDER BY c.opened_at DESC, c.id DESC LIMIT ?",
           arguments: [since.isFinite ? since : -1e18, until.isFinite ? until : 1e18, limit]
-        ).map(Self.secondaryCase(row:))
+        ).map(Self.secondaryCase(row:)).reversed()
       }
     } catch {
       throw StoreError(operation: "read the secondary cases", underlying: error)
@@ -171,7 +172,11 @@ extension AlertStore {
           guard let current = try Self.fetchCase(id: caseID, in: db) else {
             throw SecondaryError.notFound(caseID: caseID)
           }
-          guard current.status == .waiting else {
+          // The clinical reading outranks the infrared: a case the gate's re-check cleared still
+          // takes one (the re-check may even have been someone else's, for people without an ID).
+          let open =
+            current.status == .waiting || (current.status == .cleared && current.settledHow == .infraredRecheck)
+          guard open else {
             throw SecondaryError.settled(
               caseID: caseID, status: current.status.rawValue, how: current.settledHow?.rawValue)
           }
@@ -274,7 +279,7 @@ extension AlertStore {
           sql: Self.secondaryCaseSelect + """
              WHERE c.entrance = ? AND c.settled_how = 'clinical' AND (
               (c.status = 'cleared' AND c.pass_until > ? AND c.pass_used_at IS NULL)
-              OR (c.status = 'fever' AND c.fever_alert_id IS NULL) OR c.settled_at >= ?)
+              OR (c.status = 'fever' AND c.fever_alert_id IS NULL AND c.disposition IS NULL) OR c.settled_at >= ?)
             ORDER BY c.id
             """,
           arguments: [entrance, now, since]
@@ -291,6 +296,15 @@ extension AlertStore {
       try database.write { db in
         try db.execute(
           sql: "UPDATE secondary_case SET fever_alert_id = ? WHERE id = ?", arguments: [alertID, caseID])
+        // The doctor may have recorded the disposition while the alert was being raised: it
+        // acknowledges the alert, as it would have had the alert been there first.
+        try db.execute(
+          sql: """
+            UPDATE alert SET acknowledged_by = (SELECT disposition_by FROM secondary_case WHERE id = ?),
+              acknowledged_at = (SELECT disposition_at FROM secondary_case WHERE id = ?)
+            WHERE id = ? AND acknowledged_at IS NULL
+              AND EXISTS (SELECT 1 FROM secondary_case WHERE id = ? AND disposition IS NOT NULL)
+            """, arguments: [caseID, caseID, alertID, caseID])
       }
     } catch {
       throw StoreError(operation: "link case \(caseID) to alert \(alertID)", underlying: error)
@@ -301,9 +315,13 @@ extension AlertStore {
   public func usePass(caseID: Int64, at time: Double) throws(StoreError) {
     do {
       try database.write { db in
+        // Every unused pass of that person at that entrance: one passage, not one per case.
         try db.execute(
-          sql: "UPDATE secondary_case SET pass_used_at = ? WHERE id = ? AND pass_used_at IS NULL",
-          arguments: [time, caseID])
+          sql: """
+            UPDATE secondary_case SET pass_used_at = ?
+            WHERE pass_used_at IS NULL AND pass_until IS NOT NULL AND status = 'cleared' AND (id = ? OR (
+              person IS NOT NULL AND (entrance, person) = (SELECT entrance, person FROM secondary_case WHERE id = ?)))
+            """, arguments: [time, caseID, caseID])
       }
     } catch {
       throw StoreError(operation: "use the pass of case \(caseID)", underlying: error)

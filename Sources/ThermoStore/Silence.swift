@@ -27,7 +27,7 @@ public struct Silence: Sendable, Equatable {
   }
 
   public func covers(_ alert: Alert, at time: Double) -> Bool {
-    startsAt <= time && time < endsAt && (entrance == nil || entrance == alert.entrance)
+    !alert.ignoresSilences && startsAt <= time && time < endsAt && (entrance == nil || entrance == alert.entrance)
       && (device == nil || device == alert.device) && (kind == nil || kind == alert.kind)
   }
 

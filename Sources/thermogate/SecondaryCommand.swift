@@ -70,7 +70,7 @@ struct SecondaryCommand: ParsableCommand {
     }
 
     func run() throws {
-      let settings = try store.configuration()?.secondary ?? SecondarySettings()
+      let settings = try requiredConfiguration(store).secondary
       let method = ClinicalMethod(rawValue: method) ?? .oral
       let database = try store.open()
       let who = try requiredOperator(by)
@@ -106,13 +106,13 @@ struct SecondaryCommand: ParsableCommand {
     @Option(help: "The guard who sends them (recorded); default: $USER.") var by: String?
 
     func run() throws {
-      let configuration = try store.configuration()
-      if let configuration, !configuration.entrances.map(\.name).contains(entrance) {
+      let configuration = try requiredConfiguration(store)
+      if !configuration.entrances.map(\.name).contains(entrance) {
         throw ValidationError(
           "--entrance '\(entrance)' is not in \(configuration.file) (\(configuration.entrances.map(\.name).joined(separator: ", ")))"
         )
       }
-      let policy = configuration?.personIDs ?? .plain
+      let policy = configuration.personIDs
       let database = try store.open()
       let id = try store.report {
         try database.sendToSecondary(
@@ -187,6 +187,18 @@ struct SecondaryCaseLine {
     if let note = found.note { parts.append(note) }
     return parts.joined(separator: "  ")
   }
+}
+
+/// The gateway's configuration, which `record` and `send` cannot do without: its thresholds
+/// settle a reading, its person-ID rule keeps the ID as the badges will be matched, and its
+/// entrances are the ones a case can be sent from.
+private func requiredConfiguration(_ store: StoreOption) throws -> GatewayConfiguration {
+  guard let configuration = try store.configuration() else {
+    throw ValidationError(
+      "--config is required: the gateway's configuration decides the fever thresholds, how IDs are kept and "
+        + "which entrances exist")
+  }
+  return configuration
 }
 
 /// Who did it, for the record; a record without a name is refused.

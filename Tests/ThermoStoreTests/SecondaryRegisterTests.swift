@@ -44,10 +44,10 @@ import ThermoCore
     let settled = try store.secondaryCases()
     #expect(settled.map(\.status) == [.cleared, .fever])
     #expect(settled.allSatisfy { $0.settledHow == .infraredRecheck && $0.passUntil == nil })
-    // Settled by infrared: no clinical reading can rewrite it.
-    #expect(throws: SecondaryError.settled(caseID: settled[0].id, status: "cleared", how: "infrared_recheck")) {
+    // A fever the gate confirmed takes no clinical reading: the doctor has it.
+    #expect(throws: SecondaryError.settled(caseID: settled[1].id, status: "fever", how: "infrared_recheck")) {
       try store.recordClinicalReading(
-        caseID: settled[0].id, method: .oral, valueC: 38.0, by: "Nurse Wu", device: nil, at: 400,
+        caseID: settled[1].id, method: .oral, valueC: 36.5, by: "Nurse Wu", device: nil, at: 400,
         thresholds: thresholds, passValidity: 1800)
     }
     // The register's rows carry the outcome, the fever's too.
@@ -128,6 +128,63 @@ import ThermoCore
         SecondaryCount(
           entrance: "north", status: "fever", settledHow: "clinical", disposition: "taken_to_hospital", count: 1)
       ])
+  }
+
+  @Test func aDispositionRecordedBeforeTheAlertLeavesNothingToCallAndAcknowledgesALateOne() throws {
+    let store = try AlertStore(path: temporaryDatabase())
+    let guardSent = try store.sendToSecondary(entrance: "north", person: "E7", note: nil, by: "Guard Zhao", at: 100)
+    _ = try store.recordClinicalReading(
+      caseID: guardSent, method: .oral, valueC: 38.3, by: "Nurse Wu", device: nil, at: 200, thresholds: thresholds,
+      passValidity: 900)
+    #expect(try store.secondaryWork(entrance: "north", now: 210, since: 1000).map(\.id) == [guardSent])
+    _ = try store.recordDisposition(caseID: guardSent, disposition: .sentHome, notes: nil, by: "Dr Li", at: 220)
+    #expect(try store.secondaryWork(entrance: "north", now: 230, since: 1000).isEmpty, "the doctor has them")
+    // An alert raised while the disposition was being recorded is acknowledged by it.
+    let alert = Alert(kind: .fever, entrance: "north", raisedAt: 200, summary: "FEVER")
+    guard case .accepted(let alertID, _) = try store.accept(alert, routing: RoutingDecision(sinks: ["log"])) else {
+      Issue.record("the alert was not accepted")
+      return
+    }
+    try store.noteFeverAlert(caseID: guardSent, alertID: alertID)
+    #expect(try store.alert(id: alertID)?.acknowledgedBy == "Dr Li")
+  }
+
+  @Test func aClinicalReadingOutranksTheInfraredRecheckThatClearedTheCase() throws {
+    let store = try AlertStore(path: temporaryDatabase())
+    try store.register([
+      entry(at: 100, .elevated, person: nil, recheck: (1, .opened)),
+      entry(at: 101, .elevated, person: "E2", recheck: (2, .opened)),
+      // Someone else without an ID reads normal at the gate: the anonymous re-check clears.
+      entry(at: 150, .normal, person: nil, recheck: (1, .cleared)),
+      entry(at: 160, .fever, person: "E2", recheck: (2, .confirmed)),
+    ])
+    let cases = try store.secondaryCases()
+    #expect(cases.map(\.status) == [.cleared, .fever])
+    let settled = try store.recordClinicalReading(
+      caseID: cases[0].id, method: .oral, valueC: 38.5, by: "Nurse Wu", device: nil, at: 300, thresholds: thresholds,
+      passValidity: 900)
+    #expect(settled.status == .fever && settled.settledHow == .clinical)
+    #expect(throws: SecondaryError.self, "a fever the gate confirmed goes to the doctor, not back to the station") {
+      try store.recordClinicalReading(
+        caseID: cases[1].id, method: .oral, valueC: 36.5, by: "Nurse Wu", device: nil, at: 300,
+        thresholds: thresholds, passValidity: 900)
+    }
+  }
+
+  @Test func usingAPassUsesEveryPassOfThatPersonAtThatEntrance() throws {
+    let store = try AlertStore(path: temporaryDatabase())
+    try store.register([entry(at: 100, .elevated, person: "E1", recheck: (1, .opened))])
+    let sent = try store.sendToSecondary(entrance: "north", person: "E1", note: nil, by: "Guard Zhao", at: 110)
+    let south = try store.sendToSecondary(entrance: "south", person: "E1", note: nil, by: "Guard Zhao", at: 120)
+    for found in try store.secondaryCases() {
+      _ = try store.recordClinicalReading(
+        caseID: found.id, method: .oral, valueC: 36.6, by: "Nurse Wu", device: nil, at: 200, thresholds: thresholds,
+        passValidity: 900)
+    }
+    #expect(try store.secondaryWork(entrance: "north", now: 300, since: 1000).count == 2)
+    try store.usePass(caseID: sent, at: 310)
+    #expect(try store.secondaryWork(entrance: "north", now: 320, since: 1000).isEmpty, "one passage, not two")
+    #expect(try store.secondaryWork(entrance: "south", now: 320, since: 1000).map(\.id) == [south])
   }
 
   @Test func aRecheckSettledAtTheStationIsNotRestoredAfterARestart() throws {

@@ -8,11 +8,19 @@ import XCTest
 final class SecondaryCommandTests: XCTestCase {
   private var directory = ""
   private var database = ""
+  private var config = ""
 
   override func setUpWithError() throws {
     directory = NSTemporaryDirectory() + "thermogate-secondary-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     database = "\(directory)/state.sqlite"
+    config = "\(directory)/gate.yaml"
+    try """
+    database: \(database)
+    secondary: {fever_c: {oral: 37.3}}
+    entrances:
+      - {name: north, thermometer: "sim:mlx90614"}
+    """.write(toFile: config, atomically: true, encoding: .utf8)
     let store = try AlertStore(path: database)
     let now = Date().timeIntervalSince1970
     func entry(_ person: String, _ id: Int, at time: Double) -> RegisterEntry {
@@ -40,7 +48,7 @@ final class SecondaryCommandTests: XCTestCase {
     let hot = try CLI.run(
       [
         "secondary", "record", "\(first)", "--method", "oral", "--value", "60", "--by", "Nurse Wu",
-        "--database", database,
+        "--config", config,
       ])
     XCTAssertEqual(hot.status, 1)
     XCTAssertTrue(hot.errors.contains("not a body temperature"), hot.errors)
@@ -49,31 +57,39 @@ final class SecondaryCommandTests: XCTestCase {
     XCTAssertNotEqual(unknown.status, 0)
     XCTAssertTrue(unknown.errors.contains("'rectal'"), unknown.errors)
 
+    let unconfigured = try CLI.run(
+      [
+        "secondary", "record", "\(first)", "--method", "oral", "--value", "37.4", "--by", "Nurse Wu", "--database",
+        database,
+      ])
+    XCTAssertEqual(unconfigured.status, 64, unconfigured.errors)
+    XCTAssertTrue(unconfigured.errors.contains("--config is required"), unconfigured.errors)
     let cleared = try CLI.run(
       [
         "secondary", "record", "\(first)", "--method", "oral", "--value", "36.9", "--by", "Nurse Wu",
-        "--database", database,
+        "--config", config,
       ])
     XCTAssertEqual(cleared.status, 0, cleared.errors)
     XCTAssertTrue(cleared.output.contains("cleared") && cleared.output.contains("one pass at north"), cleared.output)
     let twice = try CLI.run(
       [
         "secondary", "record", "\(first)", "--method", "oral", "--value", "38.9", "--by", "Nurse Wu",
-        "--database", database,
+        "--config", config,
       ])
     XCTAssertEqual(twice.status, 1)
     XCTAssertTrue(twice.errors.contains("already settled"), twice.errors)
 
     let fever = try CLI.run(
       [
-        "secondary", "record", "\(second)", "--method", "ear", "--value", "38.2", "--by", "Nurse Wu",
-        "--database", database,
+        "secondary", "record", "\(second)", "--method", "oral", "--value", "37.4", "--by", "Nurse Wu",
+        "--config", config,
       ])
+    // The site's own line: oral 37.4 is a fever under its 37.3, though not under the default 37.5.
     XCTAssertTrue(fever.output.contains("FEVER confirmed"), fever.output)
     let disposed = try CLI.run(
       [
         "secondary", "dispose", "\(second)", "--disposition", "sent_home", "--notes", "rest", "--by", "Dr Li",
-        "--database", database,
+        "--config", config,
       ])
     XCTAssertEqual(disposed.status, 0, disposed.errors)
 
@@ -103,7 +119,7 @@ final class SecondaryCommandTests: XCTestCase {
     _ = try CLI.run(
       [
         "secondary", "record", "\(cases[0]["id"] as? Int ?? 0)", "--method", "axillary", "--value", "36.6",
-        "--by", "Nurse Wu", "--database", database,
+        "--by", "Nurse Wu", "--config", config,
       ])
     let start = Date(timeIntervalSinceNow: 600).formatted(Date.ISO8601FormatStyle())
     let roster = "\(directory)/roster.csv"

@@ -65,7 +65,7 @@ struct EntranceAlerts: Sendable {
     let who = found.person.map { " (\($0))" } ?? ""
     let value = String(format: "%.1f °C", reading.valueC)
     let threshold = String(format: "%.1f °C", reading.thresholdC)
-    return Alert(
+    var alert = Alert(
       kind: .fever, entrance: entrance, device: reading.device, raisedAt: settledAt,
       summary:
         "FEVER confirmed at the secondary station for \(entrance)\(who): \(reading.method.rawValue) \(value), "
@@ -76,6 +76,8 @@ struct EntranceAlerts: Sendable {
         "by": reading.by,
       ]),
       screeningID: found.screeningID)
+    alert.ignoresSilences = true
+    return alert
   }
 
   /// The alert a screening raises, if any (its time is already the wall time).
