@@ -163,6 +163,53 @@ func channelJob(_ id: Int64, sink: String, sequence: Int = 0) -> DeliveryJob {
     }
   }
 
+  /// A man in the middle answers STARTTLS and, in the same packet, a fake reply meant for the
+  /// first command sent under TLS (the STARTTLS command-injection attack): refused for good.
+  @Test func aReplySlippedInBeforeEncryptionIsRefused() async throws {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(listener) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0
+      }
+    }
+    try #require(bound)
+    let server = Thread {
+      let connection = accept(listener, nil, nil)
+      guard connection >= 0 else { return }
+      defer { close(connection) }
+      func say(_ text: String) { _ = text.withCString { send(connection, $0, strlen($0), 0) } }
+      func hear() {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        _ = recv(connection, &buffer, buffer.count, 0)
+      }
+      say("220 mail.example ESMTP\r\n")
+      hear()  // EHLO
+      say("250-mail.example\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n")
+      hear()  // STARTTLS
+      say("220 go ahead\r\n250 injected\r\n")
+      hear()  // whatever comes next, until the client hangs up
+    }
+    server.start()
+    let sink = EmailSink(
+      name: "email",
+      settings: SMTPSettings(
+        host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)), startTLS: true, username: "gateway",
+        password: "secret", timeout: .seconds(5)),
+      from: "gateway@example.org", to: ["duty@example.org"])
+    let outcome = await sink.deliver(channelJob(1, sink: "email"))
+    guard case .failed(let reason) = outcome else {
+      Issue.record("expected .failed, got \(outcome)")
+      return
+    }
+    #expect(reason.contains("before encryption began"), "\(reason)")
+    #expect(!reason.contains("secret"))
+  }
+
   @Test func aServerThatNeverGreetsTimesOutAndIsRetried() async throws {
     // A listening socket nobody answers on: the connection is accepted by the kernel, the
     // greeting never comes.

@@ -62,6 +62,14 @@ public struct SMTPClient: Sendable {
           "\(host) does not offer STARTTLS (starttls: false only for a server on this machine)")
       }
       try expect(await ask(channel, "STARTTLS"), 220, "STARTTLS")
+      let injected = try await channel.eventLoop.submit {
+        try channel.pipeline.syncOperations.handler(type: SMTPConversation.self).hasUnclaimedReplies
+      }.get()
+      guard !injected else {
+        throw SMTPFailure.permanent(
+          "\(host) sent more after its STARTTLS answer, before encryption began; not trusted (a reply slipped in "
+            + "in clear would answer commands sent under TLS)")
+      }
       try await startTLS(channel)
       secured = true
       extensions = try await hello(channel)

@@ -34,6 +34,11 @@ final class SMTPConversation: ChannelDuplexHandler {
     self.timeout = timeout
   }
 
+  /// Replies that came without being asked for. After STARTTLS's answer there must be none: one
+  /// would be plaintext slipped in before encryption and taken as the answer to a command sent
+  /// under TLS.
+  var hasUnclaimedReplies: Bool { !unclaimed.isEmpty }
+
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     let request = unwrapOutboundIn(data)
     if let ended {
