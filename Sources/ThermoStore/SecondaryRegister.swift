@@ -77,9 +77,22 @@ extension AlertStore {
           WHERE id = (SELECT MAX(id) FROM secondary_case WHERE entrance = ? AND recheck_id = ? AND status = 'waiting')
           """,
         arguments: [status.rawValue, entry.time, screeningID, entry.entrance, recheckID])
+      try closeElevatedAlert(db, entrance: entry.entrance, recheckID: recheckID, at: entry.time)
     default:
       return
     }
+  }
+
+  /// The elevated alert of a case the station settled is closed: the question it asked is
+  /// answered (a fever goes on as its own alert), so it neither lingers open nor outlives the
+  /// retention period.
+  static func closeElevatedAlert(_ db: Database, entrance: String, recheckID: Int, at time: Double) throws {
+    try db.execute(
+      sql: """
+        UPDATE alert SET resolved_at = ?
+        WHERE kind = 'elevated' AND resolved_at IS NULL AND screening_id IN (
+          SELECT screening_id FROM secondary_case WHERE entrance = ? AND recheck_id = ? AND screening_id IS NOT NULL)
+        """, arguments: [time, entrance, recheckID])
   }
 
   static let secondaryCaseSelect = """
@@ -199,6 +212,9 @@ extension AlertStore {
               (cleared ? SecondaryCase.Status.cleared : .fever).rawValue, time, by,
               cleared ? time + passValidity : nil, caseID,
             ])
+          if let recheck = current.recheckID {
+            try Self.closeElevatedAlert(db, entrance: current.entrance, recheckID: recheck, at: time)
+          }
           guard let settled = try Self.fetchCase(id: caseID, in: db) else {
             throw SecondaryError.notFound(caseID: caseID)
           }

@@ -187,6 +187,32 @@ import ThermoCore
     #expect(try store.secondaryWork(entrance: "south", now: 320, since: 1000).map(\.id) == [south])
   }
 
+  @Test func theElevatedAlertClosesWhenTheCaseIsSettled() throws {
+    let store = try AlertStore(path: temporaryDatabase())
+    let ids = try store.register([
+      entry(at: 100, .elevated, person: "E1", recheck: (1, .opened)),
+      entry(at: 101, .elevated, person: "E2", recheck: (2, .opened)),
+    ])
+    var alertIDs: [Int64] = []
+    for (index, screening) in ids.enumerated() {
+      let alert = Alert(
+        kind: .elevated, entrance: "north", raisedAt: 100 + Double(index), summary: "Elevated", screeningID: screening)
+      guard case .accepted(let id, _) = try store.accept(alert, routing: RoutingDecision(sinks: ["log"])) else {
+        Issue.record("the alert was not accepted")
+        return
+      }
+      alertIDs.append(id)
+    }
+    try store.register([entry(at: 300, .normal, person: "E1", recheck: (1, .cleared))])
+    #expect(try store.alert(id: alertIDs[0])?.resolvedAt == 300, "settled at the gate")
+    #expect(try store.alert(id: alertIDs[1])?.resolvedAt == nil)
+    let second = try #require(try store.secondaryCases(statuses: [.waiting]).first?.id)
+    _ = try store.recordClinicalReading(
+      caseID: second, method: .oral, valueC: 36.7, by: "Nurse Wu", device: nil, at: 400, thresholds: thresholds,
+      passValidity: 900)
+    #expect(try store.alert(id: alertIDs[1])?.resolvedAt == 400, "settled at the station")
+  }
+
   @Test func aRecheckSettledAtTheStationIsNotRestoredAfterARestart() throws {
     let store = try AlertStore(path: temporaryDatabase())
     try store.register([
