@@ -59,6 +59,9 @@ final class StoreStallTests: XCTestCase {
     // A transaction left open across accesses, on purpose: that is the other connection's lock.
     var unsafe = Configuration()
     unsafe.allowsUnsafeTransactions = true
+    // The daemon writes often (two busy entrances): the other connection waits for the write in
+    // progress, as any SQLite client would, then takes the lock.
+    unsafe.busyMode = .timeout(10)
     let lock = try DatabaseQueue(path: database, configuration: unsafe)
     let before = try samples(api)
     let registeredBefore = try Self.registered(in: database).count
