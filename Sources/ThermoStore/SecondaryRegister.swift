@@ -179,57 +179,35 @@ extension AlertStore {
     }
     let by = by.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !by.isEmpty else { throw .invalid("by: who took the reading is required") }
-    do {
-      return try database.write { db throws(SecondaryError) in
-        do {
-          guard let current = try Self.fetchCase(id: caseID, in: db) else {
-            throw SecondaryError.notFound(caseID: caseID)
-          }
-          // The clinical reading outranks the infrared: a case the gate's re-check cleared still
-          // takes one (the re-check may even have been someone else's, for people without an ID).
-          let open =
-            current.status == .waiting || (current.status == .cleared && current.settledHow == .infraredRecheck)
-          guard open else {
-            throw SecondaryError.settled(
-              caseID: caseID, status: current.status.rawValue, how: current.settledHow?.rawValue)
-          }
-          try db.execute(
-            sql: """
-              INSERT INTO clinical_reading (case_id, time, method, value_c, threshold_c, outcome, recorded_by, device)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-              """,
-            arguments: [
-              caseID, time, method.rawValue, valueC, thresholds.threshold(for: method), outcome.rawValue, by, device,
-            ])
-          let cleared = outcome == .cleared
-          try db.execute(
-            sql: """
-              UPDATE secondary_case SET status = ?, settled_at = ?, settled_by = ?, settled_how = 'clinical',
-                pass_until = ?
-              WHERE id = ?
-              """,
-            arguments: [
-              (cleared ? SecondaryCase.Status.cleared : .fever).rawValue, time, by,
-              cleared ? time + passValidity : nil, caseID,
-            ])
-          if let recheck = current.recheckID {
-            try Self.closeElevatedAlert(db, entrance: current.entrance, recheckID: recheck, at: time)
-          }
-          guard let settled = try Self.fetchCase(id: caseID, in: db) else {
-            throw SecondaryError.notFound(caseID: caseID)
-          }
-          return settled
-        } catch let error as SecondaryError {
-          throw error
-        } catch {
-          throw SecondaryError.store(
-            StoreError(operation: "record a clinical reading for case \(caseID)", underlying: error))
-        }
+    return try changeCase(caseID, operation: "record a clinical reading for case \(caseID)") { db, current in
+      // The clinical reading outranks the infrared: a case the gate's re-check cleared still
+      // takes one (the re-check may even have been someone else's, for people without an ID).
+      let open = current.status == .waiting || (current.status == .cleared && current.settledHow == .infraredRecheck)
+      guard open else {
+        throw SecondaryError.settled(caseID: caseID, status: current.status.rawValue, how: current.settledHow?.rawValue)
       }
-    } catch let error as SecondaryError {
-      throw error
-    } catch {
-      throw .store(StoreError(operation: "record a clinical reading for case \(caseID)", underlying: error))
+      try db.execute(
+        sql: """
+          INSERT INTO clinical_reading (case_id, time, method, value_c, threshold_c, outcome, recorded_by, device)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          caseID, time, method.rawValue, valueC, thresholds.threshold(for: method), outcome.rawValue, by, device,
+        ])
+      let cleared = outcome == .cleared
+      try db.execute(
+        sql: """
+          UPDATE secondary_case SET status = ?, settled_at = ?, settled_by = ?, settled_how = 'clinical',
+            pass_until = ?
+          WHERE id = ?
+          """,
+        arguments: [
+          (cleared ? SecondaryCase.Status.cleared : .fever).rawValue, time, by,
+          cleared ? time + passValidity : nil, caseID,
+        ])
+      if let recheck = current.recheckID {
+        try Self.closeElevatedAlert(db, entrance: current.entrance, recheckID: recheck, at: time)
+      }
     }
   }
 
@@ -240,47 +218,50 @@ extension AlertStore {
   ) throws(SecondaryError) -> SecondaryCase {
     let by = by.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !by.isEmpty else { throw .invalid("by: who records the disposition is required") }
+    return try changeCase(caseID, operation: "record a disposition for case \(caseID)") { db, current in
+      guard current.status == .fever else {
+        throw SecondaryError.invalid(
+          "secondary case \(caseID) is \(current.status.rawValue): a disposition is recorded for a confirmed fever")
+      }
+      if let recorded = current.disposition {
+        throw SecondaryError.conflict(
+          "secondary case \(caseID) already has the disposition \(recorded.rawValue)"
+            + " (by \(current.dispositionBy ?? "?")); nothing was changed")
+      }
+      try db.execute(
+        sql: """
+          UPDATE secondary_case SET disposition = ?, disposition_notes = ?, disposition_by = ?, disposition_at = ?
+          WHERE id = ?
+          """,
+        arguments: [disposition.rawValue, notes, by, time, caseID])
+      if let alert = current.feverAlertID {
+        try db.execute(
+          sql: "UPDATE alert SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
+          arguments: [by, time, alert])
+      }
+    }
+  }
+
+  /// Changes one case in one transaction: `change` sees it as stored and throws a
+  /// `SecondaryError` to refuse (nothing is written then); the case is returned as changed.
+  private func changeCase(
+    _ caseID: Int64, operation: String, _ change: (Database, SecondaryCase) throws -> Void
+  ) throws(SecondaryError) -> SecondaryCase {
     do {
-      return try database.write { db throws(SecondaryError) in
-        do {
-          guard let current = try Self.fetchCase(id: caseID, in: db) else {
-            throw SecondaryError.notFound(caseID: caseID)
-          }
-          guard current.status == .fever else {
-            throw SecondaryError.invalid(
-              "secondary case \(caseID) is \(current.status.rawValue): a disposition is recorded for a confirmed fever")
-          }
-          if let recorded = current.disposition {
-            throw SecondaryError.conflict(
-              "secondary case \(caseID) already has the disposition \(recorded.rawValue)"
-                + " (by \(current.dispositionBy ?? "?")); nothing was changed")
-          }
-          try db.execute(
-            sql: """
-              UPDATE secondary_case SET disposition = ?, disposition_notes = ?, disposition_by = ?, disposition_at = ?
-              WHERE id = ?
-              """,
-            arguments: [disposition.rawValue, notes, by, time, caseID])
-          if let alert = current.feverAlertID {
-            try db.execute(
-              sql: "UPDATE alert SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
-              arguments: [by, time, alert])
-          }
-          guard let recorded = try Self.fetchCase(id: caseID, in: db) else {
-            throw SecondaryError.notFound(caseID: caseID)
-          }
-          return recorded
-        } catch let error as SecondaryError {
-          throw error
-        } catch {
-          throw SecondaryError.store(
-            StoreError(operation: "record a disposition for case \(caseID)", underlying: error))
+      return try database.write { db in
+        guard let current = try Self.fetchCase(id: caseID, in: db) else {
+          throw SecondaryError.notFound(caseID: caseID)
         }
+        try change(db, current)
+        guard let changed = try Self.fetchCase(id: caseID, in: db) else {
+          throw SecondaryError.notFound(caseID: caseID)
+        }
+        return changed
       }
     } catch let error as SecondaryError {
       throw error
     } catch {
-      throw .store(StoreError(operation: "record a disposition for case \(caseID)", underlying: error))
+      throw .store(StoreError(operation: operation, underlying: error))
     }
   }
 

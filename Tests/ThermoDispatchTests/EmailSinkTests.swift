@@ -166,18 +166,8 @@ func channelJob(_ id: Int64, sink: String, sequence: Int = 0) -> DeliveryJob {
   /// A man in the middle answers STARTTLS and, in the same packet, a fake reply meant for the
   /// first command sent under TLS (the STARTTLS command-injection attack): refused for good.
   @Test func aReplySlippedInBeforeEncryptionIsRefused() async throws {
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let (listener, port) = try loopbackListener()
     defer { close(listener) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0
-      }
-    }
-    try #require(bound)
     let server = Thread {
       let connection = accept(listener, nil, nil)
       guard connection >= 0 else { return }
@@ -198,7 +188,7 @@ func channelJob(_ id: Int64, sink: String, sequence: Int = 0) -> DeliveryJob {
     let sink = EmailSink(
       name: "email",
       settings: SMTPSettings(
-        host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)), startTLS: true, username: "gateway",
+        host: "127.0.0.1", port: port, startTLS: true, username: "gateway",
         password: "secret", timeout: .seconds(5)),
       from: "gateway@example.org", to: ["duty@example.org"])
     let outcome = await sink.deliver(channelJob(1, sink: "email"))
@@ -213,23 +203,32 @@ func channelJob(_ id: Int64, sink: String, sequence: Int = 0) -> DeliveryJob {
   @Test func aServerThatNeverGreetsTimesOutAndIsRetried() async throws {
     // A listening socket nobody answers on: the connection is accepted by the kernel, the
     // greeting never comes.
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let (listener, port) = try loopbackListener()
     defer { close(listener) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0
-      }
-    }
-    try #require(bound)
     let sink = EmailSink(
       name: "email",
       settings: SMTPSettings(
-        host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)), timeout: .milliseconds(300)),
+        host: "127.0.0.1", port: port, timeout: .milliseconds(300)),
       from: "gateway@example.org", to: ["duty@example.org"])
     #expect(await sink.deliver(channelJob(1, sink: "email")) == .retry("SMTP: 127.0.0.1: no reply within 300 ms"))
   }
+}
+
+/// A listening TCP socket on a free loopback port that speaks only when the test makes it.
+func loopbackListener() throws -> (socket: Int32, port: Int) {
+  let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_addr.s_addr = inet_addr("127.0.0.1")
+  var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+  let bound = withUnsafeMutablePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0
+    }
+  }
+  guard bound else {
+    close(listener)
+    throw POSIXError(.EADDRNOTAVAIL)
+  }
+  return (listener, Int(UInt16(bigEndian: address.sin_port)))
 }
